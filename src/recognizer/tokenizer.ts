@@ -1,0 +1,56 @@
+/**
+ * manga-ocr's character tokenizer, decode direction only (§4.3, §4.5). BertJapaneseTokenizer joins
+ * tokens with spaces and glues `##` continuations; post_process then removes every space, so
+ * concatenating `vocab[id]` for id ≥ 5 with a leading `##` stripped gives the same text.
+ */
+
+/** decoder vocabulary size of manga-ocr-base (O:mdl config print; KH checks vocab length) */
+export const VOCAB_SIZE = 6144;
+/** [PAD] (O:mdl pad_token_id; HF yifever generation_config) */
+export const PAD_ID = 0;
+/** [UNK] (vocab.txt line 1) */
+export const UNK_ID = 1;
+/** [CLS], the decoder start token (O:mdl decoder_start_token_id) */
+export const START_ID = 2;
+/** [SEP], end of sequence (O:mdl eos_token_id) */
+export const EOS_ID = 3;
+/** [MASK] (vocab.txt line 4) */
+export const MASK_ID = 4;
+/** ids below this are special tokens, skipped by decode (skip_special_tokens; KH, X4J, CT) */
+const FIRST_TEXT_ID = 5;
+/** WordPiece continuation prefix (BertJapaneseTokenizer, character subwords) */
+const CONTINUATION = '##';
+
+export interface Tokenizer {
+  readonly vocab: readonly string[];
+  /** ids → text, before normalisation */
+  decode(ids: ArrayLike<number>): string;
+}
+
+/** Parse vocab.txt (LF or CRLF; one trailing empty line tolerated) and check its size. */
+export function parseVocab(text: string, expectedSize = VOCAB_SIZE): string[] {
+  const lines = text.split(/\r?\n/);
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  if (lines.length !== expectedSize) {
+    throw new Error(
+      `vocab.txt has ${lines.length} entries, expected ${expectedSize}: not the manga-ocr-base vocabulary`,
+    );
+  }
+  return lines;
+}
+
+export function createTokenizer(vocabText: string, expectedSize = VOCAB_SIZE): Tokenizer {
+  const vocab = parseVocab(vocabText, expectedSize);
+  const pieces = vocab.map((t) => (t.startsWith(CONTINUATION) ? t.slice(CONTINUATION.length) : t));
+  return {
+    vocab,
+    decode(ids) {
+      let text = '';
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i];
+        if (id >= FIRST_TEXT_ID && id < pieces.length) text += pieces[id];
+      }
+      return text;
+    },
+  };
+}
