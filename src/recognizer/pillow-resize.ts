@@ -1,0 +1,121 @@
+/**
+ * Pillow's BILINEAR resample of an 8-bit single-channel image (Pillow 9.4 `libImaging/Resample.c`:
+ * `precompute_coeffs`, `normalize_coeffs_8bpc`, `ImagingResampleHorizontal_8bpc`/`Vertical_8bpc`,
+ * `ImagingResampleInner`). A separable triangle filter whose support grows with the downscale
+ * factor (antialiasing), fixed-point weights, horizontal pass first, rounded to 8 bits in between.
+ */
+
+/** Pillow `bilinear_filter` support (Resample.c `BILINEAR` filter struct) */
+const BILINEAR_SUPPORT = 1.0;
+/** Pillow `PRECISION_BITS = 32 - 8 - 2` (Resample.c) */
+const PRECISION_BITS = 22;
+const PRECISION_ONE = 1 << PRECISION_BITS;
+const HALF = 1 << (PRECISION_BITS - 1);
+
+interface Coeffs {
+  ksize: number;
+  /** per output pixel: first input index and tap count */
+  bounds: Int32Array;
+  /** per output pixel: ksize fixed-point weights */
+  weights: Int32Array;
+}
+
+function triangle(x: number): number {
+  const a = x < 0 ? -x : x;
+  return a < 1 ? 1 - a : 0;
+}
+
+/** Pillow `precompute_coeffs` + `normalize_coeffs_8bpc` for the box [0, inSize). */
+export function precomputeCoeffs(inSize: number, outSize: number): Coeffs {
+  const scale = inSize / outSize;
+  const filterscale = scale < 1 ? 1 : scale;
+  const support = BILINEAR_SUPPORT * filterscale;
+  const ksize = Math.ceil(support) * 2 + 1;
+  const bounds = new Int32Array(outSize * 2);
+  const weights = new Int32Array(outSize * ksize);
+  const k = new Float64Array(ksize);
+  const ss = 1 / filterscale;
+  for (let xx = 0; xx < outSize; xx++) {
+    const center = (xx + 0.5) * scale;
+    // (int) casts truncate toward zero, as in C
+    const xmin = Math.max(0, Math.trunc(center - support + 0.5));
+    const xmax = Math.min(inSize, Math.trunc(center + support + 0.5)) - xmin;
+    let ww = 0;
+    for (let x = 0; x < xmax; x++) {
+      const w = triangle((x + xmin - center + 0.5) * ss);
+      k[x] = w;
+      ww += w;
+    }
+    for (let x = 0; x < ksize; x++) {
+      const w = x < xmax ? (ww !== 0 ? k[x] / ww : k[x]) : 0;
+      weights[xx * ksize + x] = w < 0 ? Math.trunc(-0.5 + w * PRECISION_ONE) : Math.trunc(0.5 + w * PRECISION_ONE);
+    }
+    bounds[xx * 2] = xmin;
+    bounds[xx * 2 + 1] = xmax;
+  }
+  return { ksize, bounds, weights };
+}
+
+/** Pillow `clip8`: fixed-point sum → 0..255 */
+function clip8(v: number): number {
+  if (v >= PRECISION_ONE * 256) return 255;
+  if (v <= 0) return 0;
+  return Math.floor(v / PRECISION_ONE);
+}
+
+/**
+ * Resize a grey image (1 byte per pixel, row-major) to outW × outH like
+ * `Image.resize((outW, outH), Image.BILINEAR)`. Writes into `out` when given.
+ */
+export function pillowResizeBilinear(
+  src: Uint8Array,
+  inW: number,
+  inH: number,
+  outW: number,
+  outH: number,
+  out: Uint8Array = new Uint8Array(outW * outH),
+): Uint8Array {
+  const horiz = inW !== outW;
+  const vert = inH !== outH;
+  const h = precomputeCoeffs(inW, outW);
+  const v = precomputeCoeffs(inH, outH);
+  // rows of the source the vertical pass reads (Pillow ybox_first / ybox_last)
+  const yFirst = v.bounds[0];
+  const yLast = v.bounds[outH * 2 - 2] + v.bounds[outH * 2 - 1];
+
+  let mid = src;
+  let midW = inW;
+  let rowOffset = 0;
+  if (horiz) {
+    const rows = yLast - yFirst;
+    mid = vert ? new Uint8Array(outW * rows) : out;
+    for (let y = 0; y < rows; y++) {
+      const srcRow = (y + yFirst) * inW;
+      for (let xx = 0; xx < outW; xx++) {
+        const xmin = h.bounds[xx * 2];
+        const xmax = h.bounds[xx * 2 + 1];
+        const kOff = xx * h.ksize;
+        let ss = HALF;
+        for (let x = 0; x < xmax; x++) ss += src[srcRow + xmin + x] * h.weights[kOff + x];
+        mid[y * outW + xx] = clip8(ss);
+      }
+    }
+    midW = outW;
+    rowOffset = yFirst;
+  }
+  if (vert) {
+    for (let yy = 0; yy < outH; yy++) {
+      const ymin = v.bounds[yy * 2] - rowOffset;
+      const ymax = v.bounds[yy * 2 + 1];
+      const kOff = yy * v.ksize;
+      for (let xx = 0; xx < midW; xx++) {
+        let ss = HALF;
+        for (let y = 0; y < ymax; y++) ss += mid[(ymin + y) * midW + xx] * v.weights[kOff + y];
+        out[yy * midW + xx] = clip8(ss);
+      }
+    }
+  } else if (!horiz) {
+    out.set(src.subarray(0, outW * outH));
+  }
+  return out;
+}
