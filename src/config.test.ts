@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('runs the one-shot test when no RunPod job URL is set', () => {
+    expect(loadConfig([], {}).mode).toBe('test');
+  });
+
+  it('runs the worker loop when RunPod gives a job URL, unless a test input is given', () => {
+    const env = { RUNPOD_WEBHOOK_GET_JOB: 'https://api.runpod.ai/v2/x/job-take/$ID?gpu=1' };
+    expect(loadConfig([], env).mode).toBe('worker');
+    expect(loadConfig(['--test_input', '{}'], env).mode).toBe('test');
+  });
+
+  it('serves the local API with either spelling of the flag, with SDK host/port flags', () => {
+    expect(loadConfig(['--serve-api'], {}).mode).toBe('serve-api');
+    const c = loadConfig(['--rp_serve_api', '--rp_api_port', '9001', '--rp_api_host', '0.0.0.0'], {});
+    expect(c).toMatchObject({ mode: 'serve-api', api: { port: 9001, host: '0.0.0.0' } });
+  });
+
+  it('keeps the --test-input JSON and ignores unknown flags', () => {
+    const c = loadConfig(['--test-input', '{"input":{"type":"health"}}', '--something-else'], {});
+    expect(c.testInput).toBe('{"input":{"type":"health"}}');
+  });
+
+  it('tries CUDA then CPU by default and always ends with CPU', () => {
+    expect(loadConfig([], {}).models.providers).toEqual(['cuda', 'cpu']);
+    expect(loadConfig([], { EXECUTION_PROVIDERS: 'tensorrt,cuda' }).models.providers).toEqual(['tensorrt', 'cuda', 'cpu']);
+  });
+
+  it('names the variable when the environment is wrong', () => {
+    expect(() => loadConfig([], { EXECUTION_PROVIDERS: 'cuda,rocm' })).toThrow(/EXECUTION_PROVIDERS: unknown provider "rocm"/);
+    expect(() => loadConfig([], { MAX_PAGES: 'lots' })).toThrow(/MAX_PAGES/);
+    expect(() => loadConfig([], { REQUIRE_GPU: 'maybe' })).toThrow(/REQUIRE_GPU/);
+  });
+
+  it('reads REQUIRE_GPU and numeric limits', () => {
+    const c = loadConfig([], { REQUIRE_GPU: '1', MAX_PAGES: '5' });
+    expect(c.models.requireGpu).toBe(true);
+    expect(c.limits.maxPages).toBe(5);
+  });
+
+  it('is frozen', () => {
+    const c = loadConfig([], {});
+    expect(Object.isFrozen(c) && Object.isFrozen(c.models)).toBe(true);
+  });
+});

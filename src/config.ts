@@ -1,0 +1,145 @@
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env and argv. Everything below it receives a frozen Config.
+ * Flags follow runpod-python's spellings where it has one (`--rp_serve_api`, `--test_input`, …).
+ */
+
+export type RunMode = 'serve-api' | 'test' | 'worker';
+export type ProviderName = 'cuda' | 'tensorrt' | 'cpu';
+
+const intFromEnv = (fallback: number, min = 0) =>
+  z.coerce.number().int().min(min).optional().default(fallback);
+
+const boolFromEnv = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const EnvSchema = z.object({
+  MODELS_DIR: z.string().optional().default('models'),
+  /** comma-separated execution providers in order of preference */
+  EXECUTION_PROVIDERS: z.string().optional().default('cuda,cpu'),
+  CUDA_DEVICE_ID: intFromEnv(0),
+  /** onnxruntime intra-op threads; 0 = one per core (the library default ran like 1 thread here) */
+  ORT_INTRA_OP_THREADS: intFromEnv(0),
+  REQUIRE_GPU: boolFromEnv,
+  /** beam (Mokuro's manga-ocr default) or greedy */
+  OCR_DECODING: z.enum(['beam', 'greedy']).optional().default('beam'),
+  /** crops per recogniser batch; 0 = by provider (8 on CPU, 32 on GPU) */
+  OCR_BATCH_SIZE: intFromEnv(0),
+  MAX_PAGES: intFromEnv(1000, 1),
+  MAX_PAGE_BYTES: intFromEnv(32 * 1024 * 1024, 1),
+  MAX_PAGE_PIXELS: intFromEnv(100_000_000, 1),
+  MAX_PAGE_SIDE: intFromEnv(30_000, 1),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  RUNPOD_WEBHOOK_GET_JOB: z.string().optional(),
+  RUNPOD_ENDPOINT_ID: z.string().optional(),
+});
+
+export interface Config {
+  mode: RunMode;
+  /** the JSON given with --test-input, if any */
+  testInput?: string;
+  /** where the one-shot runner looks for test_input.json */
+  testInputFile: string;
+  logLevel: string;
+  /** log JSON lines the way RunPod's log viewer expects */
+  runpodLogs: boolean;
+  api: { host: string; port: number; concurrency: number };
+  models: {
+    dir: string;
+    providers: ProviderName[];
+    deviceId: number;
+    intraOpThreads: number;
+    requireGpu: boolean;
+  };
+  ocr: { decoding: 'beam' | 'greedy'; batchSize: number };
+  limits: { maxPages: number; maxPageBytes: number; maxPagePixels: number; maxPageSide: number };
+}
+
+function parseProviders(list: string): ProviderName[] {
+  const names = list.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const known: ProviderName[] = ['cuda', 'tensorrt', 'cpu'];
+  for (const n of names) {
+    if (!known.includes(n as ProviderName)) {
+      throw new Error(`EXECUTION_PROVIDERS: unknown provider "${n}" (known: ${known.join(', ')})`);
+    }
+  }
+  const providers = names as ProviderName[];
+  // CPU is always the last resort unless the list already says where it goes.
+  return providers.includes('cpu') ? providers : [...providers, 'cpu'];
+}
+
+export function loadConfig(
+  argv: readonly string[] = process.argv.slice(2),
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): Readonly<Config> {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: false,
+    allowPositionals: true,
+    options: {
+      'serve-api': { type: 'boolean' },
+      rp_serve_api: { type: 'boolean' },
+      'test-input': { type: 'string' },
+      test_input: { type: 'string' },
+      rp_log_level: { type: 'string' },
+      rp_api_port: { type: 'string' },
+      rp_api_host: { type: 'string' },
+      rp_api_concurrency: { type: 'string' },
+    },
+  });
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`environment variable ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const testInput = str(values['test-input']) ?? str(values.test_input);
+
+  let mode: RunMode;
+  if (values['serve-api'] || values.rp_serve_api) mode = 'serve-api';
+  else if (testInput !== undefined || !e.RUNPOD_WEBHOOK_GET_JOB) mode = 'test';
+  else mode = 'worker';
+
+  const port = Number(str(values.rp_api_port) ?? 8000);
+  const concurrency = Number(str(values.rp_api_concurrency) ?? 1);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--rp_api_port: not a port number');
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('--rp_api_concurrency: not a positive integer');
+
+  const config: Config = {
+    mode,
+    testInput,
+    testInputFile: path.resolve(cwd, 'test_input.json'),
+    logLevel: (str(values.rp_log_level) ?? e.LOG_LEVEL ?? 'info').toLowerCase(),
+    runpodLogs: Boolean(e.RUNPOD_ENDPOINT_ID),
+    api: { host: str(values.rp_api_host) ?? 'localhost', port, concurrency },
+    models: {
+      dir: path.resolve(cwd, e.MODELS_DIR),
+      providers: parseProviders(e.EXECUTION_PROVIDERS),
+      deviceId: e.CUDA_DEVICE_ID,
+      intraOpThreads: e.ORT_INTRA_OP_THREADS,
+      requireGpu: e.REQUIRE_GPU,
+    },
+    ocr: { decoding: e.OCR_DECODING, batchSize: e.OCR_BATCH_SIZE },
+    limits: {
+      maxPages: e.MAX_PAGES,
+      maxPageBytes: e.MAX_PAGE_BYTES,
+      maxPagePixels: e.MAX_PAGE_PIXELS,
+      maxPageSide: e.MAX_PAGE_SIDE,
+    },
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(obj: T): Readonly<T> {
+  for (const v of Object.values(obj as object)) {
+    if (v && typeof v === 'object') deepFreeze(v);
+  }
+  return Object.freeze(obj);
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from '../errors.ts';
+import { MokuroVolume } from './mokuro.ts';
+
+const codes = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
+
+/** A page that could not be processed; `page_index` counts from 0 in request order. */
+export const PageError = z.object({
+  page_index: z.number().int().min(0),
+  img_path: z.string(),
+  code: z.enum(codes),
+  message: z.string(),
+});
+export type PageError = z.infer<typeof PageError>;
+
+export const StageTimings = z.record(z.string(), z.number());
+
+/** What `process_page` and `process_batch` answer. */
+export const ProcessOutput = z.object({
+  mokuro: MokuroVolume,
+  errors: z.array(PageError),
+  stats: z.object({
+    pages: z.number().int(),
+    lines: z.number().int(),
+    timings_ms: StageTimings,
+    provider: z.record(z.string(), z.string()),
+    worker_version: z.string(),
+    models: z.enum(['real', 'stand-in']),
+  }),
+});
+export type ProcessOutput = z.infer<typeof ProcessOutput>;
+
+export const HealthOutput = z.object({
+  status: z.enum(['ready', 'loading', 'failed']),
+  ready: z.boolean(),
+  /** the execution provider each model session really uses */
+  provider: z.record(z.string(), z.string()),
+  models: z.array(
+    z.object({ id: z.string(), file: z.string(), sha256: z.string(), verified: z.boolean() }),
+  ),
+  stand_in_models: z.boolean(),
+  versions: z.object({ worker: z.string(), mokuro_format: z.string(), node: z.string(), onnxruntime: z.string() }),
+  uptime_s: z.number(),
+  error: z.string().optional(),
+});
+export type HealthOutput = z.infer<typeof HealthOutput>;

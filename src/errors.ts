@@ -1,0 +1,70 @@
+/**
+ * The one error type of the worker. Every failure a client or operator can see carries one of
+ * these codes; how a code is answered (HTTP status, whether the message is shown) lives here only.
+ */
+export const ERROR_CODES = {
+  /** the job or one of its fields is malformed */
+  INVALID_INPUT: { status: 400, expose: true },
+  /** a page's bytes are not an image we can decode */
+  IMAGE_DECODE: { status: 422, expose: true },
+  /** a page exceeds a configured size limit (bytes, pixels, side) */
+  PAGE_TOO_LARGE: { status: 413, expose: true },
+  /** a job exceeds a configured limit (pages, total bytes) */
+  JOB_TOO_LARGE: { status: 413, expose: true },
+  /** no page of the job could be processed */
+  NO_PAGES: { status: 422, expose: true },
+  /** model files are missing, corrupt or of the wrong shape */
+  MODEL_LOAD: { status: 503, expose: true },
+  /** the models are still loading */
+  NOT_READY: { status: 503, expose: true },
+  /** a model run failed */
+  INFERENCE: { status: 500, expose: false },
+  /** the job was cancelled or timed out */
+  ABORTED: { status: 499, expose: true },
+  /** anything we did not expect: logged in full, answered generically */
+  INTERNAL: { status: 500, expose: false },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class WorkerError extends Error {
+  readonly code: ErrorCode;
+  /** where in the input the problem is, e.g. `images[3]` */
+  readonly path?: string;
+
+  constructor(code: ErrorCode, message: string, options?: { path?: string; cause?: unknown }) {
+    super(options?.path ? `${options.path}: ${message}` : message, { cause: options?.cause });
+    this.name = 'WorkerError';
+    this.code = code;
+    this.path = options?.path;
+  }
+}
+
+export function isWorkerError(err: unknown): err is WorkerError {
+  return err instanceof WorkerError;
+}
+
+/** Any thrown value as a WorkerError; unknown errors become INTERNAL with their cause kept for logs. */
+export function toWorkerError(err: unknown): WorkerError {
+  if (isWorkerError(err)) return err;
+  return new WorkerError('INTERNAL', 'internal error', { cause: err });
+}
+
+export function httpStatusOf(err: WorkerError): number {
+  return ERROR_CODES[err.code].status;
+}
+
+/** The message a client may see: the real one for client mistakes, a generic one for our faults. */
+export function publicMessage(err: WorkerError): string {
+  return ERROR_CODES[err.code].expose ? err.message : `${err.code.toLowerCase()} error (see worker logs)`;
+}
+
+/** Errors as data, for envelopes and logs. */
+export interface ErrorData {
+  code: ErrorCode;
+  message: string;
+}
+
+export function errorData(err: WorkerError): ErrorData {
+  return { code: err.code, message: publicMessage(err) };
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { blankPage } from '../../test/helpers/pages.ts';
+import { loadConfig } from '../config.ts';
+import { WorkerError } from '../errors.ts';
+import { silentLogger } from '../logger.ts';
+import type { PageEngine } from '../pipeline/page-engine.ts';
+import { createHandler, type LoadedEngine } from './create-handler.ts';
+
+const engine: PageEngine = {
+  providers: { detector: 'cpu', encoder: 'cpu', decoder: 'cpu' },
+  standIn: false,
+  processPage: async () => ({ blocks: [], lines: 0, timings: {} }),
+};
+const loaded: LoadedEngine = { engine, models: [{ id: 'm', file: 'm.onnx', sha256: 'ab', verified: true }] };
+const config = loadConfig([], {});
+const make = (p: Promise<LoadedEngine>) => createHandler({ engine: p, config, log: silentLogger() });
+
+describe('handler', () => {
+  it('answers health with the providers and models in use', async () => {
+    const handler = make(Promise.resolve(loaded));
+    await Promise.resolve();
+    const h = await handler({ id: '1', input: { type: 'health' } });
+    expect(h).toMatchObject({ status: 'ready', ready: true, provider: { encoder: 'cpu' }, versions: { mokuro_format: '0.2.5' } });
+  });
+
+  it('answers health while models load and after they failed, with the reason', async () => {
+    expect(await make(new Promise(() => {}))({ input: { type: 'health' } })).toMatchObject({ status: 'loading', ready: false });
+    const failing = make(Promise.reject(new WorkerError('MODEL_LOAD', 'encoder_model.onnx missing')));
+    await new Promise((r) => setImmediate(r));
+    expect(await failing({ input: { type: 'health' } })).toMatchObject({ status: 'failed', error: 'encoder_model.onnx missing' });
+    expect(await failing({ input: { type: 'process_page', image: await blankPage(4, 4) } })).toEqual({
+      error: 'encoder_model.onnx missing',
+      code: 'MODEL_LOAD',
+    });
+  });
+
+  it('names the field of an invalid input in one line', async () => {
+    const handler = make(Promise.resolve(loaded));
+    expect(await handler({ input: { type: 'ocr' } })).toEqual({
+      error: 'type: expected "health", "process_page" or "process_batch"',
+      code: 'INVALID_INPUT',
+    });
+    expect(await handler({})).toMatchObject({ code: 'INVALID_INPUT', error: expect.stringContaining('input') });
+    expect(await handler({ input: { type: 'process_batch', images: ['a', 3] } })).toMatchObject({
+      code: 'INVALID_INPUT',
+      error: expect.stringMatching(/^images\[1\]: /),
+    });
+    expect(await handler({ input: { type: 'process_batch', images: [] } })).toEqual({
+      code: 'INVALID_INPUT',
+      error: 'images: expected at least one page',
+    });
+    expect(await handler({ input: { type: 'process_page', image: 'x', options: { beams: 3 } } })).toMatchObject({
+      code: 'INVALID_INPUT',
+      error: expect.stringMatching(/^options: .*beams/),
+    });
+  });
+
+  it('fails a single page job with the page problem, naming the field', async () => {
+    const handler = make(Promise.resolve(loaded));
+    expect(await handler({ input: { type: 'process_page', image: 'not-base64' } })).toEqual({
+      error: 'image: not a JPEG/PNG/WebP/AVIF/GIF image',
+      code: 'IMAGE_DECODE',
+    });
+  });
+
+  it('reports progress per page and streams pages when asked', async () => {
+    const handler = make(Promise.resolve(loaded));
+    const progress: unknown[] = [];
+    const chunks: unknown[] = [];
+    const images = [await blankPage(5, 5), await blankPage(6, 6)];
+    const out = await handler(
+      { input: { type: 'process_batch', images, stream: true } },
+      { progress: (p) => progress.push(p), stream: (c) => chunks.push(c) },
+    );
+    expect(out).toHaveProperty('mokuro');
+    expect(progress).toEqual([{ pages_done: 1, pages_total: 2 }, { pages_done: 2, pages_total: 2 }]);
+    expect(chunks).toHaveLength(2);
+    expect(chunks[1]).toMatchObject({ page_index: 1, page: { img_width: 6 } });
+  });
+});

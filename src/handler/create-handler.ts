@@ -1,0 +1,106 @@
+import { performance } from 'node:perf_hooks';
+import ort from 'onnxruntime-node';
+import type { Config } from '../config.ts';
+import { JobInput } from '../contract/input.ts';
+import { describeZodError } from '../contract/issues.ts';
+import { MOKURO_FORMAT_VERSION } from '../contract/mokuro.ts';
+import type { HealthOutput, ProcessOutput } from '../contract/output.ts';
+import { WorkerError, publicMessage, toWorkerError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { PageEngine } from '../pipeline/page-engine.ts';
+import { jobRequestOf, processJob } from '../pipeline/process-job.ts';
+import { WORKER_VERSION } from '../version.ts';
+
+/** What a runner gives the handler besides the job: cancellation and progress/stream channels. */
+export interface HandlerContext {
+  signal?: AbortSignal;
+  progress?: (update: { pages_done: number; pages_total: number }) => void;
+  stream?: (chunk: unknown) => void;
+}
+
+export interface Job {
+  id?: string;
+  input?: unknown;
+}
+
+/** A failed job, as RunPod expects it: `error` is a string. */
+export interface ErrorResult {
+  error: string;
+  code: string;
+}
+
+export type HandlerResult = ProcessOutput | HealthOutput | ErrorResult;
+export type Handler = (job: Job, ctx?: HandlerContext) => Promise<HandlerResult>;
+
+/** The engine once models are loaded, with what `health` reports about them. */
+export interface LoadedEngine {
+  engine: PageEngine;
+  models: HealthOutput['models'];
+}
+
+/**
+ * The one handler every runner calls. It validates the input, answers `health` at any time
+ * (also while models load or after they failed), and runs process jobs through the pipeline.
+ * It never throws: every failure becomes `{ error, code }`.
+ */
+export function createHandler(deps: { engine: Promise<LoadedEngine>; config: Readonly<Config>; log: Logger }): Handler {
+  const started = performance.now();
+  let loaded: LoadedEngine | undefined;
+  let loadError: WorkerError | undefined;
+  deps.engine.then(
+    (e) => (loaded = e),
+    (err: unknown) => {
+      loadError = toWorkerError(err);
+      deps.log.error({ err: loadError.cause ?? loadError }, `models failed to load: ${loadError.message}`);
+    },
+  );
+
+  const health = (): HealthOutput => ({
+    status: loaded ? 'ready' : loadError ? 'failed' : 'loading',
+    ready: Boolean(loaded),
+    provider: loaded?.engine.providers ?? {},
+    models: loaded?.models ?? [],
+    stand_in_models: loaded?.engine.standIn ?? false,
+    versions: { worker: WORKER_VERSION, mokuro_format: MOKURO_FORMAT_VERSION, node: process.version, onnxruntime: ort.env.versions.common },
+    uptime_s: Math.round((performance.now() - started) / 100) / 10,
+    ...(loadError ? { error: loadError.message } : {}),
+  });
+
+  return async (job, ctx = {}) => {
+    const log = deps.log.child({ jobId: job.id });
+    try {
+      const parsed = JobInput.safeParse(job.input);
+      if (!parsed.success) {
+        const { path, message } = describeZodError(parsed.error);
+        throw new WorkerError('INVALID_INPUT', message, { path });
+      }
+      const input = parsed.data;
+      if (input.type === 'health') return health();
+
+      const { engine } = await deps.engine.catch((err: unknown) => {
+        throw toWorkerError(err);
+      });
+      const req = jobRequestOf(input);
+      const t0 = performance.now();
+      log.info({ type: input.type, pages: req.pages.length }, 'job started');
+      const result = await processJob(
+        req,
+        { engine, limits: deps.config.limits, log, workerVersion: WORKER_VERSION },
+        {
+          signal: ctx.signal,
+          onPage: ({ index, page, error, done, total }) => {
+            ctx.progress?.({ pages_done: done, pages_total: total });
+            if (input.type === 'process_batch' && input.stream) ctx.stream?.({ page_index: index, page, error });
+          },
+        },
+      );
+      log.info({ ms: Math.round(performance.now() - t0), pages: result.stats.pages, errors: result.errors.length, lines: result.stats.lines }, 'job done');
+      return result;
+    } catch (err) {
+      const e = toWorkerError(err);
+      if (e.code === 'INTERNAL' || e.code === 'INFERENCE') log.error({ err: e.cause ?? e }, `job failed: ${e.message}`);
+      else log.warn({ code: e.code, reason: e.message }, 'job rejected');
+      return { error: publicMessage(e), code: e.code };
+    }
+  };
+}

@@ -1,0 +1,117 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import ort from 'onnxruntime-node';
+import type { Config, ProviderName } from '../config.ts';
+import { WorkerError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { ioMismatches } from './check-io.ts';
+import { manifestEntry, readManifest, type Manifest } from './manifest.ts';
+import { openWithFallback, type CreateSession } from './providers.ts';
+import { verifyModelFiles, type VerifiedFile } from './verify-files.ts';
+
+export type Session = ort.InferenceSession;
+
+export interface LoadedModels {
+  detector: Session;
+  encoder: Session;
+  decoder: Session;
+  /** the KV-cache decoder, when the models folder has one */
+  decoderWithPast?: Session;
+  vocabText: string;
+  info: {
+    dir: string;
+    files: VerifiedFile[];
+    standIn: boolean;
+    /** the provider each session really runs on */
+    providers: Record<string, ProviderName>;
+    load_ms: number;
+  };
+  release(): Promise<void>;
+}
+
+type ModelsConfig = Config['models'];
+
+const SESSIONS = [
+  ['detector', 'comic-text-detector'],
+  ['encoder', 'manga-ocr-encoder'],
+  ['decoder', 'manga-ocr-decoder'],
+] as const;
+
+/**
+ * Find, verify and open every model once. Each session tries the configured providers in order;
+ * a fallback is logged loudly and, with REQUIRE_GPU, fails the start.
+ */
+export async function loadModels(
+  config: ModelsConfig,
+  log: Logger,
+  create: CreateSession<Session> = (file, options) => ort.InferenceSession.create(file, options),
+  manifest: Manifest = readManifest(),
+): Promise<LoadedModels> {
+  const t0 = performance.now();
+  const { files, standIn } = await verifyModelFiles(config.dir, manifest);
+  if (standIn) {
+    log.warn({ dir: config.dir }, 'using generated STAND-IN models: detection and text are not real OCR');
+  }
+  const opts = {
+    providers: config.providers,
+    deviceId: config.deviceId,
+    intraOpThreads: config.intraOpThreads || availableParallelism(),
+  };
+  const providers: Record<string, ProviderName> = {};
+  const sessions: Partial<Record<(typeof SESSIONS)[number][0] | 'decoderWithPast', Session>> = {};
+
+  const open = async (key: keyof typeof sessions, file: string) => {
+    const opened = await openWithFallback(file, opts, create).catch((err: Error) => {
+      throw new WorkerError('MODEL_LOAD', err.message, { cause: err });
+    });
+    for (const f of opened.failures) {
+      log.warn({ model: key, provider: f.provider, reason: f.reason }, `${key}: provider ${f.provider} unavailable, falling back`);
+    }
+    if (config.requireGpu && opened.provider === 'cpu') {
+      await opened.session.release();
+      const why = opened.failures.map((f) => `${f.provider}: ${f.reason}`).join('; ') || 'no GPU provider configured';
+      throw new WorkerError('MODEL_LOAD', `REQUIRE_GPU is set but ${key} could only run on cpu (${why})`);
+    }
+    log.info({ model: key, provider: opened.provider }, `${key} runs on ${opened.provider}`);
+    providers[key] = opened.provider;
+    sessions[key] = opened.session;
+    return opened.session;
+  };
+
+  try {
+    for (const [key, id] of SESSIONS) {
+      const entry = manifestEntry(manifest, id);
+      const session = await open(key, path.join(config.dir, entry.file));
+      const problems = [
+        ...ioMismatches('input', session.inputMetadata, entry.inputs),
+        ...ioMismatches('output', session.outputMetadata, entry.outputs),
+      ];
+      if (problems.length > 0) throw new WorkerError('MODEL_LOAD', `${entry.file} is not the expected model: ${problems.join('; ')}`);
+    }
+    const withPast = manifest.optional.find((m) => m.id === 'manga-ocr-decoder-with-past');
+    if (withPast && existsSync(path.join(config.dir, withPast.file))) {
+      await open('decoderWithPast', path.join(config.dir, withPast.file));
+    }
+  } catch (err) {
+    await Promise.all(Object.values(sessions).map((s) => s?.release()));
+    throw err;
+  }
+
+  const vocabFile = path.join(config.dir, manifestEntry(manifest, 'manga-ocr-vocab').file);
+  const vocabText = readFileSync(vocabFile, 'utf8');
+  const load_ms = Math.round(performance.now() - t0);
+  log.info({ load_ms, providers, standIn }, 'models loaded');
+  return {
+    detector: sessions.detector!,
+    encoder: sessions.encoder!,
+    decoder: sessions.decoder!,
+    decoderWithPast: sessions.decoderWithPast,
+    vocabText,
+    info: { dir: config.dir, files, standIn, providers, load_ms },
+    release: async () => {
+      await Promise.all(Object.values(sessions).map((s) => s?.release()));
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import type { MokuroBlock } from '../contract/mokuro.ts';
+import type { ProcessOptions } from '../contract/input.ts';
+import type { RawImage } from '../image/raw-image.ts';
+
+/** What OCR of one decoded page yields. */
+export interface PageResult {
+  blocks: MokuroBlock[];
+  lines: number;
+  /** milliseconds per stage, summed over the job by the caller */
+  timings: Record<string, number>;
+}
+
+/**
+ * OCR of one page: detection, line crops, recognition, blocks. The pipeline only sees this
+ * interface, so tests can run the job logic with a fake engine and the runners never see models.
+ */
+export interface PageEngine {
+  processPage(image: RawImage, options: ProcessOptions, signal?: AbortSignal): Promise<PageResult>;
+  /** the execution provider per model, for stats */
+  providers: Record<string, string>;
+  standIn: boolean;
+}

@@ -1,0 +1,118 @@
+import { performance } from 'node:perf_hooks';
+import type { ProcessBatchInput, ProcessOptions, PageInput } from '../contract/input.ts';
+import type { MokuroPage } from '../contract/mokuro.ts';
+import type { PageError, ProcessOutput } from '../contract/output.ts';
+import { WorkerError, errorData, toWorkerError } from '../errors.ts';
+import { decodePage, pageNameHint, type DecodedPage, type PageLimits } from '../image/decode-page.ts';
+import type { Logger } from '../logger.ts';
+import type { PageEngine } from './page-engine.ts';
+import { mokuroPage, mokuroVolume, uniquePaths, type VolumeFields } from './volume.ts';
+
+export interface JobRequest extends VolumeFields {
+  pages: readonly PageInput[];
+  /** how pages are named in errors: `images` for a batch, `image` for a single page */
+  field: 'images' | 'image';
+  options: ProcessOptions;
+}
+
+export interface JobHooks {
+  signal?: AbortSignal;
+  /** called after every page, done or failed */
+  onPage?: (event: { index: number; page?: MokuroPage; error?: PageError; done: number; total: number }) => void;
+}
+
+export interface JobDeps {
+  engine: PageEngine;
+  limits: PageLimits & { maxPages: number };
+  log: Logger;
+  workerVersion: string;
+}
+
+function addTimings(into: Record<string, number>, from: Record<string, number>) {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+}
+
+/**
+ * Every page of a job through decode → OCR, in request order. A page that fails is reported in
+ * `errors` with its index and the others go on; the next page is decoded while the current one is
+ * in the models. Throws (a failed job) only when no page could be processed.
+ */
+export async function processJob(req: JobRequest, deps: JobDeps, hooks: JobHooks = {}): Promise<ProcessOutput> {
+  const { engine, limits, log } = deps;
+  const total = req.pages.length;
+  if (total > limits.maxPages) {
+    throw new WorkerError('JOB_TOO_LARGE', `${total} pages is over the limit of ${limits.maxPages} pages per job`, { path: req.field });
+  }
+  const t0 = performance.now();
+  const timings: Record<string, number> = {};
+  const pathOf = (i: number) => (req.field === 'images' ? `images[${i}]` : 'image');
+  const decode = (i: number): Promise<DecodedPage | WorkerError> => {
+    const start = performance.now();
+    return decodePage(req.pages[i], i, pathOf(i), limits).then(
+      (page) => {
+        addTimings(timings, { decode: performance.now() - start });
+        return page;
+      },
+      (err: unknown) => toWorkerError(err),
+    );
+  };
+
+  const done: { index: number; page: MokuroPage }[] = [];
+  const errors: PageError[] = [];
+  let lines = 0;
+  let next = total > 0 ? decode(0) : undefined;
+  for (let i = 0; i < total; i++) {
+    if (hooks.signal?.aborted) throw new WorkerError('ABORTED', 'job was cancelled');
+    const decoded = await next!;
+    next = i + 1 < total ? decode(i + 1) : undefined;
+    let page: MokuroPage | undefined;
+    let error: PageError | undefined;
+    try {
+      if (decoded instanceof WorkerError) throw decoded;
+      const result = await engine.processPage(decoded.image, req.options, hooks.signal);
+      addTimings(timings, result.timings);
+      lines += result.lines;
+      page = mokuroPage(decoded.imgPath, decoded.image.width, decoded.image.height, result.blocks);
+      done.push({ index: i, page });
+      log.debug({ page: i, lines: result.lines, blocks: result.blocks.length }, 'page done');
+    } catch (err) {
+      const e = toWorkerError(err);
+      if (e.code === 'ABORTED') throw e;
+      if (e.code === 'INTERNAL' || e.code === 'INFERENCE') log.error({ page: i, err: e.cause ?? e }, 'page failed');
+      else log.warn({ page: i, code: e.code, reason: e.message }, 'page rejected');
+      const imgPath = decoded instanceof WorkerError ? pageNameHint(req.pages[i], i) : decoded.imgPath;
+      error = { page_index: i, img_path: imgPath, ...errorData(e) };
+      errors.push(error);
+    }
+    hooks.onPage?.({ index: i, page, error, done: i + 1, total });
+  }
+
+  if (done.length === 0) {
+    const first = errors[0];
+    const summary = total === 1 ? first.message : `none of the ${total} pages could be processed (first: ${first.message})`;
+    throw new WorkerError(total === 1 ? first.code : 'NO_PAGES', summary);
+  }
+  const names = uniquePaths(done.map((d) => d.page.img_path));
+  const pages = done.map((d, k) => ({ ...d.page, img_path: names[k] }));
+  const round = (v: number) => Math.round(v * 10) / 10;
+  return {
+    mokuro: mokuroVolume(req, pages),
+    errors,
+    stats: {
+      pages: pages.length,
+      lines,
+      timings_ms: { ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, round(v)])), total: round(performance.now() - t0) },
+      provider: engine.providers,
+      worker_version: deps.workerVersion,
+      models: engine.standIn ? 'stand-in' : 'real',
+    },
+  };
+}
+
+/** The page list and naming of either process type. */
+export function jobRequestOf(input: ProcessBatchInput | { type: 'process_page'; image: PageInput } & VolumeFields & { options?: ProcessOptions }): JobRequest {
+  const common = { title: input.title, volume: input.volume, title_uuid: input.title_uuid, volume_uuid: input.volume_uuid, options: input.options ?? {} };
+  return input.type === 'process_batch'
+    ? { ...common, pages: input.images, field: 'images' }
+    : { ...common, pages: [input.image], field: 'image' };
+}
