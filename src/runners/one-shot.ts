@@ -1,0 +1,52 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { Handler } from '../handler/create-handler.ts';
+import type { Logger } from '../logger.ts';
+import { mapResult, mapException } from './map-result.ts';
+
+export interface OneShotOptions {
+  /** JSON given with --test-input; wins over the file */
+  testInput?: string;
+  testInputFile: string;
+  /** wait for this before running (models loaded or failed), so health is meaningful */
+  ready?: Promise<unknown>;
+  write?: (line: string) => void;
+}
+
+/**
+ * runpod.md §3: run the handler once on `--test-input` or `test_input.json`, print the mapped
+ * result as one JSON line on stdout, and return the exit code (1 when the result has an error).
+ */
+export async function runOneShot(handler: Handler, opts: OneShotOptions, log: Logger): Promise<number> {
+  const write = opts.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  let text = opts.testInput;
+  if (text === undefined) {
+    if (!existsSync(opts.testInputFile)) {
+      log.warn('test_input.json not found, exiting.');
+      return 1;
+    }
+    text = readFileSync(opts.testInputFile, 'utf8');
+  }
+  let job: { id?: unknown; input?: unknown };
+  try {
+    job = JSON.parse(text) as typeof job;
+  } catch (err) {
+    log.error(`test input is not valid JSON: ${(err as Error).message}`);
+    write(JSON.stringify({ error: `test input is not valid JSON: ${(err as Error).message}` }));
+    return 1;
+  }
+  if (!job || typeof job !== 'object' || job.input === undefined) {
+    log.error('test input has no "input" field');
+    write(JSON.stringify({ error: 'test input has no "input" field' }));
+    return 1;
+  }
+  const id = typeof job.id === 'string' && job.id ? job.id : 'local_test';
+  await opts.ready?.catch(() => undefined);
+  let mapped;
+  try {
+    mapped = mapResult(await handler({ id, input: job.input }));
+  } catch (err) {
+    mapped = mapException(err, 'local');
+  }
+  write(JSON.stringify(mapped));
+  return mapped.error ? 1 : 0;
+}
