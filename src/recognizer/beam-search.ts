@@ -1,0 +1,142 @@
+import type { CropSearch, DecodeOptions } from './decoding.ts';
+import { bannedTokens } from './ngram-ban.ts';
+
+/** initial score of beams 1..n−1, so the first step expands beam 0 only (HF ≤4.x beam_search) */
+const INACTIVE_BEAM_SCORE = -1e9;
+/** BeamHypotheses starts with this worst score (HF ≤4.x `worst_score = 1e9`) */
+const INITIAL_WORST_SCORE = 1e9;
+
+interface Hypothesis {
+  score: number;
+  tokens: number[];
+}
+
+/** HF BeamHypotheses: keeps the num_beams best finished sequences. */
+function createHypotheses(numBeams: number, lengthPenalty: number, earlyStopping: boolean) {
+  const beams: Hypothesis[] = [];
+  let worst = INITIAL_WORST_SCORE;
+  return {
+    get size() {
+      return beams.length;
+    },
+    /** `tokens` includes the start token and excludes EOS; its length is the penalty's length */
+    add(tokens: number[], sumLogprobs: number): void {
+      const score = sumLogprobs / tokens.length ** lengthPenalty;
+      if (beams.length < numBeams || score > worst) {
+        beams.push({ score, tokens });
+        if (beams.length > numBeams) {
+          // sorted((s, idx)): drop the lowest score, lowest index on ties
+          const order = beams.map((b, i) => [b.score, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+          beams.splice(order[0][1], 1);
+          worst = order[1][0];
+        } else {
+          worst = Math.min(score, worst);
+        }
+      }
+    },
+    isDone(bestSumLogprobs: number, curLen: number): boolean {
+      if (beams.length < numBeams) return false;
+      if (earlyStopping) return true;
+      return worst >= bestSumLogprobs / curLen ** lengthPenalty;
+    },
+    /** sorted(key=score).pop(): the highest score, the latest added on ties */
+    best(): Hypothesis | undefined {
+      let best: Hypothesis | undefined;
+      for (const h of beams) if (!best || h.score >= best.score) best = h;
+      return best;
+    },
+  };
+}
+
+/** log_softmax of one logits row into `out` */
+function logSoftmax(logits: Float32Array, offset: number, out: Float64Array): void {
+  const n = out.length;
+  let max = -Infinity;
+  for (let v = 0; v < n; v++) if (logits[offset + v] > max) max = logits[offset + v];
+  let sum = 0;
+  for (let v = 0; v < n; v++) sum += Math.exp(logits[offset + v] - max);
+  const lse = max + Math.log(sum);
+  for (let v = 0; v < n; v++) out[v] = logits[offset + v] - lse;
+}
+
+/**
+ * HF ≤4.x `beam_search` + `BeamSearchScorer` for one crop (§4.4): log_softmax, n-gram ban, beam
+ * score added, top 2·beams over beams × vocab; EOS candidates ranked < beams become hypotheses
+ * scored sum_logprob / len^penalty; at the end live beams join the hypotheses and the best wins.
+ */
+export function createBeamSearch(opts: DecodeOptions): CropSearch {
+  const k = opts.numBeams;
+  const want = 2 * k;
+  const hyps = createHypotheses(k, opts.lengthPenalty, opts.earlyStopping);
+  let beams: number[][] = Array.from({ length: k }, () => [opts.startId]);
+  let scores: number[] = Array.from({ length: k }, (_, b) => (b === 0 ? 0 : INACTIVE_BEAM_SCORE));
+  // the first call sends one row: all beams share the start prefix and so its logits
+  let parents: number[] | null = null;
+  let finished = false;
+  const lp = new Float64Array(opts.vocabSize);
+  const candScore = new Float64Array(want);
+  const candIndex = new Int32Array(want);
+
+  function finish(addLive: boolean): true {
+    if (addLive) beams.forEach((seq, b) => hyps.add(seq, scores[b]));
+    finished = true;
+    return true;
+  }
+
+  return {
+    rows: () => (parents ? { prefixes: beams, parents } : { prefixes: [beams[0]], parents: null }),
+    advance(logits, firstRow) {
+      const firstCall = parents === null;
+      const V = opts.vocabSize;
+      let filled = 0;
+      for (let b = 0; b < k; b++) {
+        logSoftmax(logits, (firstRow + (firstCall ? 0 : b)) * V, lp);
+        for (const t of bannedTokens(beams[b], opts.noRepeatNgramSize)) lp[t] = -Infinity;
+        const base = scores[b];
+        for (let v = 0; v < V; v++) {
+          const s = lp[v] + base;
+          // ascending flat index, so a tie never displaces an earlier candidate
+          if (filled < want || s > candScore[filled - 1]) {
+            let i = filled < want ? filled++ : want - 1;
+            while (i > 0 && candScore[i - 1] < s) {
+              candScore[i] = candScore[i - 1];
+              candIndex[i] = candIndex[i - 1];
+              i--;
+            }
+            candScore[i] = s;
+            candIndex[i] = b * V + v;
+          }
+        }
+      }
+
+      const curLen = beams[0].length;
+      const nextBeams: number[][] = [];
+      const nextScores: number[] = [];
+      const nextParents: number[] = [];
+      for (let rank = 0; rank < filled && nextBeams.length < k; rank++) {
+        const beam = Math.floor(candIndex[rank] / V);
+        const token = candIndex[rank] - beam * V;
+        if (token === opts.eosId) {
+          if (rank >= k) continue;
+          hyps.add(beams[beam], candScore[rank]);
+        } else {
+          nextBeams.push([...beams[beam], token]);
+          nextScores.push(candScore[rank]);
+          nextParents.push(firstCall ? 0 : beam);
+        }
+      }
+      const done = hyps.isDone(candScore[0], curLen);
+      if (nextBeams.length < k) return finish(false); // only banned/-inf candidates left
+      beams = nextBeams;
+      scores = nextScores;
+      parents = nextParents;
+      if (done) return finish(false);
+      if (beams[0].length >= opts.maxLength) return finish(true);
+      return false;
+    },
+    result() {
+      if (!finished) return [];
+      return hyps.best()?.tokens.slice(1) ?? [];
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import type { DecoderStep } from './decoder-step.ts';
+import { createBeamSearch } from './beam-search.ts';
+import { createGreedySearch } from './greedy.ts';
+import { EOS_ID, START_ID, VOCAB_SIZE } from './tokenizer.ts';
+
+/** number of beams (O:mdl get_model `num_beams=4`; HF yifever generation_config) */
+export const NUM_BEAMS = 4;
+/** length penalty exponent (O:mdl get_model `length_penalty=2.0`) */
+export const LENGTH_PENALTY = 2.0;
+/** no repeated n-grams of this size (O:mdl get_model `no_repeat_ngram_size=3`) */
+export const NO_REPEAT_NGRAM_SIZE = 3;
+/** stop once num_beams hypotheses are finished (O:mdl get_model `early_stopping=True`) */
+export const EARLY_STOPPING = true;
+/** maximum sequence length, start token included (O:ocr `generate(..., max_length=300)`) */
+export const MAX_LENGTH = 300;
+
+export interface DecodeOptions {
+  mode: 'beam' | 'greedy';
+  numBeams: number;
+  lengthPenalty: number;
+  noRepeatNgramSize: number;
+  earlyStopping: boolean;
+  /** length limit of a sequence, start token included (HF `max_length`) */
+  maxLength: number;
+  /** hard cap on generated tokens per crop, on top of maxLength */
+  maxNewTokens: number;
+  vocabSize: number;
+  startId: number;
+  eosId: number;
+}
+
+export const DEFAULT_DECODE_OPTIONS: Readonly<DecodeOptions> = Object.freeze({
+  mode: 'beam',
+  numBeams: NUM_BEAMS,
+  lengthPenalty: LENGTH_PENALTY,
+  noRepeatNgramSize: NO_REPEAT_NGRAM_SIZE,
+  earlyStopping: EARLY_STOPPING,
+  maxLength: MAX_LENGTH,
+  maxNewTokens: MAX_LENGTH - 1,
+  vocabSize: VOCAB_SIZE,
+  startId: START_ID,
+  eosId: EOS_ID,
+});
+
+/** One crop's search, advanced in lockstep with the others. */
+export interface CropSearch {
+  /** the rows this crop needs next; `parents` index this crop's rows of the previous call */
+  rows(): { prefixes: readonly (readonly number[])[]; parents: readonly number[] | null };
+  /** read this crop's rows from `logits` starting at `firstRow`; true when the crop is finished */
+  advance(logits: Float32Array, firstRow: number): boolean;
+  /** generated ids, start token and EOS excluded */
+  result(): number[];
+}
+
+export interface DecodeResult {
+  /** per crop, generated ids without the start token and EOS */
+  tokens: number[][];
+  /** decoder calls made, and rows summed over them */
+  calls: number;
+  rows: number;
+}
+
+/**
+ * Decode `cropCount` crops at once: every call of `step` carries all live rows of all unfinished
+ * crops; a finished crop leaves the batch at once. Each crop's result equals decoding it alone.
+ */
+export async function decode(
+  step: DecoderStep,
+  cropCount: number,
+  options: Partial<DecodeOptions> = {},
+): Promise<DecodeResult> {
+  const opts: DecodeOptions = { ...DEFAULT_DECODE_OPTIONS, ...options };
+  const maxLength = Math.min(opts.maxLength, 1 + opts.maxNewTokens);
+  const settings = { ...opts, maxLength };
+  const make = opts.mode === 'greedy' ? createGreedySearch : createBeamSearch;
+  const searches = Array.from({ length: cropCount }, () => make(settings));
+  let active = searches.map((search, crop) => ({ search, crop, firstRow: 0 }));
+  let first = true;
+  let calls = 0;
+  let totalRows = 0;
+  while (active.length > 0) {
+    const prefixes: (readonly number[])[] = [];
+    const crops: number[] = [];
+    const parents: number[] | null = first ? null : [];
+    for (const a of active) {
+      const r = a.search.rows();
+      const previousFirst = a.firstRow;
+      a.firstRow = prefixes.length;
+      r.prefixes.forEach((p, i) => {
+        prefixes.push(p);
+        crops.push(a.crop);
+        if (parents) parents.push(previousFirst + (r.parents ? r.parents[i] : 0));
+      });
+    }
+    const logits = await step({ prefixes, crops, parents });
+    if (logits.length !== prefixes.length * opts.vocabSize) {
+      throw new Error(`decoder returned ${logits.length} logits for ${prefixes.length} rows × ${opts.vocabSize}`);
+    }
+    calls++;
+    totalRows += prefixes.length;
+    active = active.filter((a) => !a.search.advance(logits, a.firstRow));
+    first = false;
+  }
+  return { tokens: searches.map((s) => s.result()), calls, rows: totalRows };
+}
