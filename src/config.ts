@@ -20,6 +20,8 @@ const boolFromEnv = z
 
 const EnvSchema = z.object({
   MODELS_DIR: z.string().optional().default('models'),
+  /** auto: generated stand-ins when the real weights are absent; never: fail instead; always: tests */
+  STAND_IN_MODELS: z.enum(['auto', 'never', 'always']).optional().default('auto'),
   /** comma-separated execution providers in order of preference */
   EXECUTION_PROVIDERS: z.string().optional().default('cuda,cpu'),
   CUDA_DEVICE_ID: intFromEnv(0),
@@ -34,6 +36,12 @@ const EnvSchema = z.object({
   MAX_PAGE_BYTES: intFromEnv(32 * 1024 * 1024, 1),
   MAX_PAGE_PIXELS: intFromEnv(100_000_000, 1),
   MAX_PAGE_SIDE: intFromEnv(30_000, 1),
+  /** key the local API requires (`Authorization: Bearer <key>` or the raw key) */
+  API_KEY: z.string().min(1).optional(),
+  /** request body limit of the local API (RunPod's /runsync allows 20 MB) */
+  API_MAX_BODY_BYTES: intFromEnv(20 * 1024 * 1024, 1),
+  /** jobs the local API holds in its queue before answering 429 */
+  API_MAX_QUEUE: intFromEnv(100, 1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   RUNPOD_WEBHOOK_GET_JOB: z.string().optional(),
   RUNPOD_ENDPOINT_ID: z.string().optional(),
@@ -48,9 +56,19 @@ export interface Config {
   logLevel: string;
   /** log JSON lines the way RunPod's log viewer expects */
   runpodLogs: boolean;
-  api: { host: string; port: number; concurrency: number };
+  api: {
+    host: string;
+    port: number;
+    concurrency: number;
+    apiKey?: string;
+    /** serve on a non-loopback host without a key */
+    insecure: boolean;
+    maxBodyBytes: number;
+    maxQueue: number;
+  };
   models: {
     dir: string;
+    standIn: 'auto' | 'never' | 'always';
     providers: ProviderName[];
     deviceId: number;
     intraOpThreads: number;
@@ -91,6 +109,8 @@ export function loadConfig(
       rp_api_port: { type: 'string' },
       rp_api_host: { type: 'string' },
       rp_api_concurrency: { type: 'string' },
+      'api-key': { type: 'string' },
+      insecure: { type: 'boolean' },
     },
   });
   const parsed = EnvSchema.safeParse(env);
@@ -118,9 +138,18 @@ export function loadConfig(
     testInputFile: path.resolve(cwd, 'test_input.json'),
     logLevel: (str(values.rp_log_level) ?? e.LOG_LEVEL ?? 'info').toLowerCase(),
     runpodLogs: Boolean(e.RUNPOD_ENDPOINT_ID),
-    api: { host: str(values.rp_api_host) ?? 'localhost', port, concurrency },
+    api: {
+      host: str(values.rp_api_host) ?? 'localhost',
+      port,
+      concurrency,
+      apiKey: str(values['api-key']) ?? e.API_KEY,
+      insecure: values.insecure === true,
+      maxBodyBytes: e.API_MAX_BODY_BYTES,
+      maxQueue: e.API_MAX_QUEUE,
+    },
     models: {
       dir: path.resolve(cwd, e.MODELS_DIR),
+      standIn: e.STAND_IN_MODELS,
       providers: parseProviders(e.EXECUTION_PROVIDERS),
       deviceId: e.CUDA_DEVICE_ID,
       intraOpThreads: e.ORT_INTRA_OP_THREADS,
