@@ -21,6 +21,12 @@ export const ERROR_CODES = {
   INFERENCE: { status: 500, expose: false },
   /** the job was cancelled or timed out */
   ABORTED: { status: 499, expose: true },
+  /** local API: no such job (unknown, purged or expired) */
+  NOT_FOUND: { status: 404, expose: true },
+  /** local API: missing or wrong API key */
+  UNAUTHORIZED: { status: 401, expose: true },
+  /** local API: the job queue is full */
+  QUEUE_FULL: { status: 429, expose: true },
   /** anything we did not expect: logged in full, answered generically */
   INTERNAL: { status: 500, expose: false },
 } as const;

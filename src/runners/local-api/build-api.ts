@@ -1,0 +1,188 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { describeZodError } from '../../contract/issues.ts';
+import { WorkerError, httpStatusOf, publicMessage, toWorkerError } from '../../errors.ts';
+import type { Handler } from '../../handler/create-handler.ts';
+import type { Logger } from '../../logger.ts';
+import { isAuthorised } from './auth.ts';
+import { createJobStore, isFinal, statusView, type JobStore, type StoredJob } from './job-store.ts';
+import { deliverWebhook } from './webhook.ts';
+
+export interface ApiOptions {
+  handler: Handler;
+  log: Logger;
+  concurrency: number;
+  maxQueue: number;
+  maxBodyBytes: number;
+  apiKey?: string;
+  /** true once models are loaded, for /health's worker counts */
+  isReady?: () => boolean;
+  webhookRetryMs?: number;
+  sweepMs?: number;
+}
+
+/** `?wait=` of /runsync and /status-sync: 1–300 s, default 90 s (runpod.md §5). */
+const Wait = z.coerce.number().int().min(1000).max(300_000).optional().default(90_000);
+
+const RunBody = z.object({
+  input: z.unknown().refine((v) => v !== undefined, { error: 'required' }),
+  webhook: z.url({ protocol: /^https?$/ }).optional(),
+  policy: z
+    .object({
+      executionTimeout: z.number().int().min(1000).optional(),
+      ttl: z.number().int().min(1000).optional(),
+      lowPriority: z.boolean().optional(),
+    })
+    .optional(),
+  s3Config: z.record(z.string(), z.unknown()).optional(),
+});
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const { path, message } = describeZodError(r.error, prefix);
+    throw new WorkerError('INVALID_INPUT', message, { path });
+  }
+  return r.data;
+}
+
+const idParams = z.object({ id: z.string() });
+
+function routes(app: FastifyInstance, store: JobStore, opts: ApiOptions) {
+  const find = (params: unknown): StoredJob => {
+    const { id } = parse(idParams, params, 'id');
+    const job = store.get(id);
+    if (!job) throw new WorkerError('NOT_FOUND', `no job with id ${id} (unknown, purged or expired)`);
+    return job;
+  };
+  const waitOf = (query: unknown) => parse(Wait, (query as { wait?: unknown }).wait, 'wait');
+
+  app.post('/run', async (req) => {
+    const body = parse(RunBody, req.body, 'body');
+    const job = store.submit({ input: body.input, webhook: body.webhook, policy: body.policy });
+    return { id: job.id, status: job.status };
+  });
+
+  app.post('/runsync', async (req) => {
+    const wait = waitOf(req.query);
+    const body = parse(RunBody, req.body, 'body');
+    const job = store.submit({ input: body.input, webhook: body.webhook, policy: body.policy, sync: true });
+    await store.wait(job, wait);
+    return isFinal(job.status) ? statusView(job) : { id: job.id, status: job.status };
+  });
+
+  const status = async (req: { params: unknown }) => statusView(find(req.params));
+  app.get('/status/:id', status);
+  app.post('/status/:id', status);
+
+  app.get('/status-sync/:id', async (req) => {
+    const wait = waitOf(req.query);
+    const job = find(req.params);
+    await store.wait(job, wait);
+    return statusView(job);
+  });
+
+  app.get('/stream/:id', async (req) => {
+    const job = find(req.params);
+    return { id: job.id, status: job.status, stream: store.takeStream(job) };
+  });
+
+  app.post('/cancel/:id', async (req) => {
+    const job = find(req.params);
+    store.cancel(job);
+    return { id: job.id, status: job.status };
+  });
+
+  app.post('/retry/:id', async (req) => {
+    const job = find(req.params);
+    if (!store.retry(job)) {
+      throw new WorkerError('INVALID_INPUT', `job ${job.id} is ${job.status}; only FAILED or TIMED_OUT jobs can be retried`);
+    }
+    return { id: job.id, status: job.status };
+  });
+
+  app.post('/purge-queue', async () => ({ removed: store.purge(), status: 'completed' }));
+
+  app.get('/health', async () => {
+    const c = store.counts();
+    const ready = opts.isReady?.() ?? true;
+    return {
+      jobs: { completed: c.completed, failed: c.failed, inProgress: c.inProgress, inQueue: c.inQueue, retried: c.retried },
+      workers: {
+        idle: ready ? c.concurrency - c.inProgress : 0,
+        initializing: ready ? 0 : c.concurrency,
+        ready: ready ? c.concurrency - c.inProgress : 0,
+        running: c.inProgress,
+        throttled: 0,
+      },
+    };
+  });
+}
+
+/**
+ * The local API: RunPod's endpoint routes, at the root and under /v2/:endpointId, over the same
+ * handler as the worker loop. Built apart from `listen` so tests can call `inject`.
+ */
+export function buildApi(opts: ApiOptions): { app: FastifyInstance; store: JobStore } {
+  const app: FastifyInstance = Fastify({ loggerInstance: opts.log as FastifyBaseLogger, bodyLimit: opts.maxBodyBytes, disableRequestLogging: true });
+  const store = createJobStore({
+    handler: opts.handler,
+    concurrency: opts.concurrency,
+    maxQueue: opts.maxQueue,
+    log: opts.log,
+    sweepMs: opts.sweepMs,
+    onFinal: (job) => {
+      if (job.webhook) void deliverWebhook(job.webhook, statusView(job), opts.log, opts.webhookRetryMs);
+    },
+  });
+
+  // `curl -d '{…}'` sends JSON labelled as a form; RunPod's own SDK does the same. Read both as JSON.
+  app.addContentTypeParser(['application/x-www-form-urlencoded', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, body === '' ? undefined : JSON.parse(body as string));
+    } catch {
+      done(new WorkerError('INVALID_INPUT', 'request body is not valid JSON'), undefined);
+    }
+  });
+
+  if (opts.apiKey) {
+    const key = opts.apiKey;
+    app.addHook('onRequest', async (req) => {
+      if (req.method === 'GET' && (req.url === '/' || req.url.startsWith('/demo/'))) return;
+      if (!isAuthorised(req.headers.authorization, key)) {
+        throw new WorkerError('UNAUTHORIZED', 'missing or wrong API key (send Authorization: Bearer <key>)');
+      }
+    });
+  }
+
+  app.addHook('onResponse', async (req, reply) => {
+    opts.log.debug({ method: req.method, route: req.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  app.setErrorHandler((err: FastifyError | WorkerError, _req, reply) => {
+    if (err instanceof WorkerError) {
+      return reply.status(httpStatusOf(err)).send({ error: publicMessage(err) });
+    }
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.status(413).send({ error: `request body is larger than the limit of ${opts.maxBodyBytes} bytes` });
+    }
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply.status(415).send({ error: 'send the body as JSON (Content-Type: application/json)' });
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      const badJson = /JSON/.test(err.code ?? '') || err instanceof SyntaxError;
+      const message = badJson ? 'request body is not valid JSON' : err.message;
+      return reply.status(err.statusCode).send({ error: message });
+    }
+    const e = toWorkerError(err);
+    opts.log.error({ err }, 'request failed');
+    return reply.status(500).send({ error: publicMessage(e) });
+  });
+
+  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }));
+
+  app.register(async (scope) => routes(scope, store, opts));
+  app.register(async (scope) => routes(scope, store, opts), { prefix: '/v2/:endpointId' });
+  app.addHook('onClose', async () => store.close());
+  return { app, store };
+}

@@ -1,0 +1,39 @@
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../../config.ts';
+import type { Handler } from '../../handler/create-handler.ts';
+import type { Logger } from '../../logger.ts';
+import { checkExposure } from './auth.ts';
+import { buildApi } from './build-api.ts';
+
+/**
+ * `--serve-api`: the local API on `host:port` (`localhost` listens on both 127.0.0.1 and ::1).
+ * Returns a `stop()` that stops accepting requests, lets running jobs finish, then closes.
+ */
+export async function serveApi(handler: Handler, config: Readonly<Config>, log: Logger, isReady?: () => boolean) {
+  const { host, port, apiKey, insecure } = config.api;
+  const refusal = checkExposure(host, apiKey, insecure);
+  if (refusal) throw new Error(refusal);
+  const { app, store } = buildApi({
+    handler,
+    log,
+    concurrency: config.api.concurrency,
+    maxQueue: config.api.maxQueue,
+    maxBodyBytes: config.api.maxBodyBytes,
+    apiKey,
+    isReady,
+  });
+  await app.listen({ host, port });
+  const bound = app.addresses().filter((a): a is AddressInfo => typeof a === 'object');
+  const actualPort = bound[0]?.port ?? port;
+  const addresses = bound.map((a) => (a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`));
+  log.info({ addresses, auth: Boolean(apiKey) }, `local API listening on http://${host}:${actualPort}`);
+  return {
+    app,
+    port: actualPort,
+    async stop() {
+      store.stopAccepting();
+      await store.drain();
+      await app.close();
+    },
+  };
+}
