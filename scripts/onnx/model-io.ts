@@ -1,0 +1,78 @@
+import type { DType, Dim, GraphBuilder } from './graph-builder.ts';
+
+/**
+ * Input and output signatures of the published exports (spec mokuro-pipeline.md §2.3, §5): the stand-ins
+ * must match them exactly so the code under test cannot tell the difference.
+ */
+export interface TensorIo {
+  name: string;
+  dtype: DType;
+  dims: readonly Dim[];
+}
+export interface ModelIo {
+  inputs: readonly TensorIo[];
+  outputs: readonly TensorIo[];
+}
+
+export const DETECTOR_IO: ModelIo = {
+  inputs: [{ name: 'images', dtype: 'float32', dims: [1, 3, 1024, 1024] }],
+  outputs: [
+    { name: 'blk', dtype: 'float32', dims: [1, 64512, 7] },
+    { name: 'seg', dtype: 'float32', dims: [1, 1, 1024, 1024] },
+    { name: 'det', dtype: 'float32', dims: [1, 2, 1024, 1024] },
+  ],
+};
+
+export const ENCODER_IO: ModelIo = {
+  inputs: [{ name: 'pixel_values', dtype: 'float32', dims: ['batch_size', 3, 224, 224] }],
+  outputs: [{ name: 'last_hidden_state', dtype: 'float32', dims: ['batch_size', 197, 768] }],
+};
+
+/** manga-ocr's BERT decoder: 2 layers, 12 heads of 64, vocabulary 6144 (spec §4.2). */
+export const DECODER_LAYERS = 2;
+export const DECODER_HEADS = 12;
+export const HEAD_DIM = 64;
+export const ENCODER_TOKENS = 197;
+export const VOCAB_SIZE = 6144;
+
+// optimum's symbolic axis names for the seq2seq decoder exports.
+const B = 'batch_size';
+const ENC_STATES: TensorIo = { name: 'encoder_hidden_states', dtype: 'float32', dims: [B, ENCODER_TOKENS, 768] };
+
+function kvCache(prefix: 'past_key_values' | 'present', decoderLength: Dim): TensorIo[] {
+  const out: TensorIo[] = [];
+  for (let i = 0; i < DECODER_LAYERS; i++) {
+    for (const [part, len] of [['decoder', decoderLength], ['encoder', ENCODER_TOKENS]] as const) {
+      for (const kind of ['key', 'value']) {
+        out.push({ name: `${prefix}.${i}.${part}.${kind}`, dtype: 'float32', dims: [B, DECODER_HEADS, len, HEAD_DIM] });
+      }
+    }
+  }
+  return out;
+}
+
+/** Re-runs the whole prefix; like optimum's decoder_model.onnx it also emits the cache for the next step. */
+export const DECODER_IO: ModelIo = {
+  inputs: [{ name: 'input_ids', dtype: 'int64', dims: [B, 'decoder_sequence_length'] }, ENC_STATES],
+  outputs: [
+    { name: 'logits', dtype: 'float32', dims: [B, 'decoder_sequence_length', VOCAB_SIZE] },
+    ...kvCache('present', 'decoder_sequence_length'),
+  ],
+};
+
+export const DECODER_WITH_PAST_IO: ModelIo = {
+  inputs: [
+    { name: 'input_ids', dtype: 'int64', dims: [B, 1] },
+    ENC_STATES,
+    ...kvCache('past_key_values', 'past_decoder_sequence_length'),
+  ],
+  outputs: [
+    { name: 'logits', dtype: 'float32', dims: [B, 1, VOCAB_SIZE] },
+    ...kvCache('present', 'past_decoder_sequence_length + 1'),
+  ],
+};
+
+/** Declares the graph inputs of `io` and returns their names in order. */
+export function declareIo(g: GraphBuilder, io: ModelIo): { inputs: string[] } {
+  return { inputs: io.inputs.map((t) => g.input(t.name, t.dtype, t.dims)) };
+}
