@@ -40,6 +40,20 @@ describe('loadConfig', () => {
     expect(c.limits.maxPages).toBe(5);
   });
 
+  it('reads the RunPod worker environment, with SDK defaults', () => {
+    const c = loadConfig([], {
+      RUNPOD_WEBHOOK_GET_JOB: 'https://x/job-take/$ID?gpu=1',
+      RUNPOD_WEBHOOK_POST_OUTPUT: 'https://x/job-done/$RUNPOD_POD_ID/$ID?gpu=1',
+      RUNPOD_WEBHOOK_PING: 'https://x/ping/$RUNPOD_POD_ID',
+      RUNPOD_POD_ID: 'pod-1',
+      RUNPOD_AI_API_KEY: 'key',
+      WORKER_CONCURRENCY: '2',
+    });
+    expect(c.runpod).toMatchObject({ takeUrl: 'https://x/job-take/$ID?gpu=1', pingUrl: 'https://x/ping/$RUNPOD_POD_ID', podId: 'pod-1', apiKey: 'key', concurrency: 2 });
+    expect(loadConfig([], {}).runpod).toMatchObject({ pingIntervalMs: 10_000, concurrency: 1, podId: undefined });
+    expect(() => loadConfig([], { WORKER_CONCURRENCY: '0' })).toThrow(/WORKER_CONCURRENCY/);
+  });
+
   it('is frozen', () => {
     const c = loadConfig([], {});
     expect(Object.isFrozen(c) && Object.isFrozen(c.models)).toBe(true);

@@ -44,7 +44,16 @@ const EnvSchema = z.object({
   API_MAX_QUEUE: intFromEnv(100, 1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   RUNPOD_WEBHOOK_GET_JOB: z.string().optional(),
+  RUNPOD_WEBHOOK_POST_OUTPUT: z.string().optional(),
+  RUNPOD_WEBHOOK_POST_STREAM: z.string().optional(),
+  RUNPOD_WEBHOOK_PING: z.string().optional(),
+  RUNPOD_PING_INTERVAL: intFromEnv(10_000, 1),
+  RUNPOD_POD_ID: z.string().optional(),
+  RUNPOD_AI_API_KEY: z.string().optional(),
+  RUNPOD_POD_HOSTNAME: z.string().optional(),
   RUNPOD_ENDPOINT_ID: z.string().optional(),
+  /** jobs the cloud worker loop runs at once (runpod-python's concurrency_modifier; default 1 per GPU) */
+  WORKER_CONCURRENCY: intFromEnv(1, 1),
 });
 
 export interface Config {
@@ -76,6 +85,18 @@ export interface Config {
   };
   ocr: { decoding: 'beam' | 'greedy'; batchSize: number };
   limits: { maxPages: number; maxPageBytes: number; maxPagePixels: number; maxPageSide: number };
+  /** runpod.md §2: what the cloud worker loop needs; absent URLs/ids stay undefined */
+  runpod: {
+    takeUrl?: string;
+    doneUrl?: string;
+    streamUrl?: string;
+    pingUrl?: string;
+    pingIntervalMs: number;
+    podId?: string;
+    apiKey?: string;
+    podHostname?: string;
+    concurrency: number;
+  };
 }
 
 function parseProviders(list: string): ProviderName[] {
@@ -161,6 +182,17 @@ export function loadConfig(
       maxPageBytes: e.MAX_PAGE_BYTES,
       maxPagePixels: e.MAX_PAGE_PIXELS,
       maxPageSide: e.MAX_PAGE_SIDE,
+    },
+    runpod: {
+      takeUrl: e.RUNPOD_WEBHOOK_GET_JOB,
+      doneUrl: e.RUNPOD_WEBHOOK_POST_OUTPUT,
+      streamUrl: e.RUNPOD_WEBHOOK_POST_STREAM,
+      pingUrl: e.RUNPOD_WEBHOOK_PING,
+      pingIntervalMs: e.RUNPOD_PING_INTERVAL,
+      podId: e.RUNPOD_POD_ID,
+      apiKey: e.RUNPOD_AI_API_KEY,
+      podHostname: e.RUNPOD_POD_HOSTNAME,
+      concurrency: e.WORKER_CONCURRENCY,
     },
   };
   return deepFreeze(config);
