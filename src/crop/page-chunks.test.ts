@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import type { DetectedBlock, Quad } from '../detector/types.ts';
+import type { RawImage } from '../image/raw-image.ts';
+import { lineTexts, pageChunks } from './page-chunks.ts';
+
+const rect = (x1: number, y1: number, x2: number, y2: number): Quad => [[x1, y1], [x2, y1], [x2, y2], [x1, y2]];
+const block = (vertical: boolean, lines: Quad[]): DetectedBlock => ({
+  box: [0, 0, 0, 0], vertical, font_size: 40, language: 'ja', angle: 0, lines,
+});
+
+describe('pageChunks / lineTexts', () => {
+  it('flattens blocks → lines → chunks in order and maps texts back per line', () => {
+    const page: RawImage = { data: new Uint8Array(1300 * 200 * 3).fill(255), width: 1300, height: 200, channels: 3 };
+    const blocks = [
+      block(true, [rect(100, 10, 163, 100), rect(10, 10, 10, 100)]), // second line degenerate
+      block(false, [rect(0, 120, 1199, 183)]), // long: 3 chunks
+    ];
+    const { crops, spans } = pageChunks(page, null, blocks);
+    expect(spans).toEqual([
+      { block: 0, line: 0, first: 0, count: 1 },
+      { block: 0, line: 1, first: 1, count: 0 },
+      { block: 1, line: 0, first: 1, count: 3 },
+    ]);
+    expect(crops).toHaveLength(4);
+    expect(lineTexts(2, spans, ['あ', 'い', 'う', 'え'])).toEqual([['あ', ''], ['いうえ']]);
+  });
+});
