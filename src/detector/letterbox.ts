@@ -1,0 +1,58 @@
+/**
+ * comic-text-detector pre-processing (C:inf `preprocess_img`, C:img `letterbox`): scale the page into an
+ * S×S square keeping its aspect, OpenCV bilinear, pad right/bottom with black, CHW float32 in [0,1].
+ */
+import type { RawImage } from '../image/raw-image.ts';
+import type { Letterbox } from './types.ts';
+import { roundHalfEven } from './python-math.ts';
+import { resizeBilinear } from './resize-bilinear.ts';
+
+/** C:inf TextDetector input_size as mokuro constructs it (M:mpo `input_size=1024`). */
+export const CTD_INPUT_SIZE = 1024;
+
+export interface LetterboxOptions {
+  /** model input side (default 1024) */
+  size?: number;
+  /**
+   * Plane order of the tensor. 'bgr' (default) reproduces mokuro's PyTorch path, which swaps channels
+   * twice and so feeds B,G,R planes (spec §2.2 step 4); 'rgb' is what the model was trained on.
+   */
+  channelOrder?: 'bgr' | 'rgb';
+}
+
+export interface LetterboxResult {
+  /** [1, 3, S, S] CHW, values /255, no mean/std */
+  tensor: Float32Array;
+  letterbox: Letterbox;
+}
+
+/** v/255 as float32 for every byte value (NumPy does the division in float32). */
+const INV255 = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
+export function letterbox(image: RawImage, opts: LetterboxOptions = {}): LetterboxResult {
+  const S = opts.size ?? CTD_INPUT_SIZE;
+  const { width: W, height: H, channels: cn } = image;
+  const r = Math.min(S / H, S / W);
+  const newW = Math.min(S, Math.max(1, roundHalfEven(W * r)));
+  const newH = Math.min(S, Math.max(1, roundHalfEven(H * r)));
+  const dw = S - newW;
+  const dh = S - newH;
+
+  const pixels =
+    newW === W && newH === H ? image.data : resizeBilinear({ data: image.data, width: W, height: H, channels: cn }, newW, newH);
+
+  const tensor = new Float32Array(3 * S * S); // zeros = black padding on the right and bottom
+  // source channel feeding each tensor plane
+  const planeSrc = cn === 1 ? [0, 0, 0] : opts.channelOrder === 'rgb' ? [0, 1, 2] : [2, 1, 0];
+  const plane = S * S;
+  for (let p = 0; p < 3; p++) {
+    const c = planeSrc[p];
+    const base = p * plane;
+    for (let y = 0; y < newH; y++) {
+      let si = y * newW * cn + c;
+      let di = base + y * S;
+      for (let x = 0; x < newW; x++, si += cn, di++) tensor[di] = INV255[pixels[si]];
+    }
+  }
+  return { tensor, letterbox: { W, H, dw, dh, r } };
+}

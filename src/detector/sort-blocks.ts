@@ -1,0 +1,34 @@
+/**
+ * C:tb `sort_textblk_list` (spec §2.8.6): reading order from a 3×4 grid over the page (over each half
+ * of a two-page spread when W > H), right to left when most blocks are Japanese.
+ */
+import type { TextBlock } from './text-block.ts';
+import { pyInt } from './python-math.ts';
+
+/** C:tb `sort_textblk_list` `num_gridx`. */
+export const SORT_GRID_X = 3;
+/** C:tb `sort_textblk_list` `num_gridy`. */
+export const SORT_GRID_Y = 4;
+/** C:tb `sort_textblk_list`: weight of the x offset inside a cell relative to the y offset. */
+export const SORT_X_WEIGHT = 1.2;
+
+export function sortBlocks(list: TextBlock[], W: number, H: number): TextBlock[] {
+  if (list.length === 0) return list;
+  const numJa = list.filter((b) => b.language === 'ja').length;
+  const flip = numJa > list.length / 2;
+  const spread = W > H;
+  const w = spread ? W / 2 : W;
+  const area = H * w;
+  const weighted = list.map((b, i) => {
+    let cx = (b.xyxy[0] + b.xyxy[2]) / 2;
+    if (flip) cx = spread ? W - cx : w - cx;
+    const gx = pyInt((cx / w) * SORT_GRID_X);
+    const cy = (b.xyxy[1] + b.xyxy[3]) / 2;
+    const gy = pyInt((cy / H) * SORT_GRID_Y);
+    let weight = (gy * SORT_GRID_X + gx) * area + SORT_X_WEIGHT * (cx - (gx * w) / SORT_GRID_X) + (cy - (gy * H) / SORT_GRID_Y);
+    if (spread && gx >= SORT_GRID_X) weight += area * SORT_GRID_Y * SORT_GRID_X; // second page after the first
+    return { b, i, weight };
+  });
+  weighted.sort((x, y) => (x.weight < y.weight ? -1 : x.weight > y.weight ? 1 : x.i - y.i));
+  return weighted.map((e) => e.b);
+}
