@@ -48,21 +48,21 @@ function createHypotheses(numBeams: number, lengthPenalty: number, earlyStopping
   };
 }
 
-/** log_softmax of one logits row into `out` */
-function logSoftmax(logits: Float32Array, offset: number, out: Float64Array): void {
-  const n = out.length;
+/** log-sum-exp of one logits row: log_softmax(x) = x − lse */
+function logSumExp(logits: Float32Array, offset: number, n: number): number {
   let max = -Infinity;
   for (let v = 0; v < n; v++) if (logits[offset + v] > max) max = logits[offset + v];
   let sum = 0;
   for (let v = 0; v < n; v++) sum += Math.exp(logits[offset + v] - max);
-  const lse = max + Math.log(sum);
-  for (let v = 0; v < n; v++) out[v] = logits[offset + v] - lse;
+  return max + Math.log(sum);
 }
 
 /**
  * HF ≤4.x `beam_search` + `BeamSearchScorer` for one crop (§4.4): log_softmax, n-gram ban, beam
  * score added, top 2·beams over beams × vocab; EOS candidates ranked < beams become hypotheses
  * scored sum_logprob / len^penalty; at the end live beams join the hypotheses and the best wins.
+ * `len` counts the start token, as HF 4.x did (§4.4); later transformers releases may count only
+ * generated tokens, which we deliberately do not follow (pinned behaviour, spec §4.4).
  */
 export function createBeamSearch(opts: DecodeOptions): CropSearch {
   const k = opts.numBeams;
@@ -73,7 +73,6 @@ export function createBeamSearch(opts: DecodeOptions): CropSearch {
   // the first call sends one row: all beams share the start prefix and so its logits
   let parents: number[] | null = null;
   let finished = false;
-  const lp = new Float64Array(opts.vocabSize);
   const candScore = new Float64Array(want);
   const candIndex = new Int32Array(want);
 
@@ -89,14 +88,22 @@ export function createBeamSearch(opts: DecodeOptions): CropSearch {
       const firstCall = parents === null;
       const V = opts.vocabSize;
       let filled = 0;
+      let lseOffset = -1;
+      let lse = 0;
       for (let b = 0; b < k; b++) {
-        logSoftmax(logits, (firstRow + (firstCall ? 0 : b)) * V, lp);
-        for (const t of bannedTokens(beams[b], opts.noRepeatNgramSize)) lp[t] = -Infinity;
+        // on the first call every beam reads the same row
+        const offset = (firstRow + (firstCall ? 0 : b)) * V;
+        if (offset !== lseOffset) {
+          lse = logSumExp(logits, offset, V);
+          lseOffset = offset;
+        }
+        const banned = bannedTokens(beams[b], opts.noRepeatNgramSize);
         const base = scores[b];
         for (let v = 0; v < V; v++) {
-          const s = lp[v] + base;
+          const s = logits[offset + v] - lse + base;
           // ascending flat index, so a tie never displaces an earlier candidate
           if (filled < want || s > candScore[filled - 1]) {
+            if (banned.length > 0 && banned.includes(v)) continue; // set to −inf by the n-gram ban
             let i = filled < want ? filled++ : want - 1;
             while (i > 0 && candScore[i - 1] < s) {
               candScore[i] = candScore[i - 1];
