@@ -7,7 +7,7 @@ import type { DetectedBlock, Quad } from '../detector/types.ts';
 import type { RawImage } from '../image/raw-image.ts';
 import { getPerspectiveTransform, warpPerspective, type Mat3 } from './perspective.ts';
 import { rotate90 } from './rotate.ts';
-import { roundHalfEven } from './round-half-even.ts';
+import { norm2, roundHalfEven } from '../detector/python-math.ts';
 
 /** strip thickness in pixels (M:mpo `text_height=64`) */
 export const TEXT_HEIGHT = 64;
@@ -42,9 +42,8 @@ export function lineWarp(quad: Quad, block: BlockGeometry, pageW: number, pageH:
   const src = sourceQuad(quad, block, pageW, pageH);
   const mid = src.map(([x, y], i) => [(x + src[(i + 1) % 4][0]) / 2, (y + src[(i + 1) % 4][1]) / 2]);
   // mid[0] top, mid[1] right, mid[2] bottom, mid[3] left
-  // np.linalg.norm is sqrt(x² + y²), which can differ from Math.hypot in the last bit
-  const vLen = Math.sqrt((mid[2][0] - mid[0][0]) ** 2 + (mid[2][1] - mid[0][1]) ** 2);
-  const hLen = Math.sqrt((mid[1][0] - mid[3][0]) ** 2 + (mid[1][1] - mid[3][1]) ** 2);
+  const vLen = norm2(mid[2][0] - mid[0][0], mid[2][1] - mid[0][1]);
+  const hLen = norm2(mid[1][0] - mid[3][0], mid[1][1] - mid[3][1]);
   const ratio = vLen / hLen;
   if (!Number.isFinite(ratio) || ratio <= 0) return null;
   const width = block.vertical ? TEXT_HEIGHT : roundHalfEven(TEXT_HEIGHT / ratio);
