@@ -1,11 +1,11 @@
 import { conv, upConv, type Net } from './nn.ts';
 import { c3 } from './yolo-blocks.ts';
 
-/** comic-text-detector's `double_conv_up_c3`: C3 over [skip, below], then a ×2 transposed conv. */
+/** comic-text-detector's `double_conv_up_c3`: C3 over [skip, below], then a ×2 transposed conv halving the channels. */
 function upBlock(net: Net, inputs: string[], cin: number, cout: number): string {
   const { g } = net;
   const x = inputs.length > 1 ? g.op('Concat', inputs, { axis: 1 }) : inputs[0];
-  return relu(net, upConv(net, c3(net, x, cin, cout, 1), cout, cout, 4, 2, 1));
+  return relu(net, upConv(net, c3(net, x, cin, cout, 1), cout, cout / 2, 4, 2, 1));
 }
 
 const relu = (net: Net, x: string) => net.g.op('Relu', [x]);
@@ -16,14 +16,15 @@ const relu = (net: Net, x: string) => net.g.op('Relu', [x]);
  */
 export function unetHead(net: Net, [f1, f3, f5, f7, f9]: string[]): { seg: string; features: string } {
   const { g } = net;
-  const down = c3(net, g.op('AveragePool', [f9], { kernel_shape: [2, 2], strides: [2, 2] }), 512, 512, 2); // 16²
-  const u32 = upBlock(net, [down], 512, 256);
-  const u64 = upBlock(net, [f7, u32], 768, 256);
-  const u128 = upBlock(net, [f5, u64], 512, 256);
-  const u256 = upBlock(net, [f3, u128], 384, 128);
-  const features = c3(net, g.op('Concat', [f1, u256], { axis: 1 }), 192, 64, 1); // 256², stride 4
-  const u512 = relu(net, upConv(net, features, 64, 64, 4, 2, 1));
-  const seg = g.op('Sigmoid', [upConv(net, u512, 64, 1, 4, 2, 1)]);
+  // The widest block runs at 16², where parameters are cheap: it brings the file near the published ~95 MB.
+  const down = c3(net, g.op('AveragePool', [f9], { kernel_shape: [2, 2], strides: [2, 2] }), 512, 1024, 3);
+  const u32 = upBlock(net, [down], 1024, 512); // 256 @ 32²
+  const u64 = upBlock(net, [f7, u32], 768, 256); // 128 @ 64²
+  const u128 = upBlock(net, [f5, u64], 384, 256); // 128 @ 128²
+  const u256 = upBlock(net, [f3, u128], 256, 128); // 64 @ 256²
+  const features = c3(net, g.op('Concat', [f1, u256], { axis: 1 }), 128, 64, 1); // 256², stride 4
+  const u512 = relu(net, upConv(net, features, 64, 32, 4, 2, 1));
+  const seg = g.op('Sigmoid', [upConv(net, u512, 32, 1, 4, 2, 1)]);
   return { seg, features };
 }
 
