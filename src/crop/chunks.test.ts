@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DetectedBlock, Quad } from '../detector/types.ts';
 import type { RawImage } from '../image/raw-image.ts';
-import { binariseMask, cutPoints, lineChunks } from './chunks.ts';
-import { lineWarp } from './line-crop.ts';
+import { binariseMask, cutPoints, inkProfile, lineChunks } from './chunks.ts';
+import { cropLine, lineWarp } from './line-crop.ts';
+import { rotate90 } from './rotate.ts';
 
 type Geo = Pick<DetectedBlock, 'language' | 'vertical' | 'font_size'>;
 const ja: Geo = { language: 'ja', vertical: false, font_size: 40 };
@@ -30,21 +31,20 @@ describe('cutPoints', () => {
   });
 
   it('cuts at the window start when the mask has no ink (numpy NaN argmin)', () => {
-    const empty: RawImage = { data: new Uint8Array(1100 * 64), width: 1100, height: 64, channels: 1 };
-    expect(cutPoints(1100, 64, 8, empty)).toEqual([366 - 64, 733 - 64]);
+    expect(cutPoints(1100, 64, 8, new Float64Array(1100))).toEqual([366 - 64, 733 - 64]);
   });
 
   it('finds the first density minimum inside the ±64 px window', () => {
     const w = 1100;
     const data = new Uint8Array(w * 64).fill(255);
     for (let y = 0; y < 64; y++) for (let x = 380; x < 390; x++) data[y * w + x] = 0; // gap near anchor 366
-    const flat = cutPoints(w, 64, 8, { data, width: w, height: 64, channels: 1 });
+    const flat = cutPoints(w, 64, 8, inkProfile({ data, width: w, height: 64, channels: 1 }, false));
     expect(flat[0]).toBeGreaterThanOrEqual(384);
     expect(flat[0]).toBeLessThanOrEqual(385);
     expect(flat[1]).toBe(733 - 64); // flat density: the first minimum is the window start
     // a gap just past the window [669, 797) pulls the minimum to the window's last column
     for (let y = 0; y < 64; y++) for (let x = 800; x < 810; x++) data[y * w + x] = 0;
-    const cuts = cutPoints(w, 64, 8, { data, width: w, height: 64, channels: 1 });
+    const cuts = cutPoints(w, 64, 8, inkProfile({ data, width: w, height: 64, channels: 1 }, false));
     expect(cuts).toEqual([flat[0], 796]);
   });
 });
@@ -89,5 +89,23 @@ describe('lineChunks', () => {
     expect(end + 512).toBeLessThan(610);
     // red = page x: the left column of an upright chunk is the left of the column (x ≈ 10)
     expect(chunks[1].data[(5 * 64 + 0) * 3]).toBeLessThan(13);
+  });
+
+  it("gives Mokuro's pixels: rotate CCW, split columns, rotate each chunk back CW", () => {
+    const H = 1300;
+    const p = page(100, H);
+    const quad = rect(10, 0, 73, 1199);
+    const mask = binariseMask(rawMask(100, H, (_, y) => !(y >= 590 && y < 610)), 100, H);
+    const chunks = lineChunks(p, mask, quad, jaV);
+    const rotated = cropLine(p, quad, jaV)!; // Mokuro's strip: 64 tall, reading left → right
+    let x0 = 0;
+    for (const c of chunks) {
+      const cols = { ...rotated, width: c.height, data: new Uint8Array(c.height * 64 * 3) };
+      for (let y = 0; y < 64; y++)
+        cols.data.set(rotated.data.subarray((y * rotated.width + x0) * 3, (y * rotated.width + x0 + c.height) * 3), y * c.height * 3);
+      expect(rotate90(cols, 'cw')).toEqual(c);
+      x0 += c.height;
+    }
+    expect(x0).toBe(rotated.width);
   });
 });

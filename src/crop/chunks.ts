@@ -8,8 +8,8 @@
  */
 import type { DetectedBlock, Quad } from '../detector/types.ts';
 import type { RawImage } from '../image/raw-image.ts';
-import { applyLineWarp, lineWarp, TEXT_HEIGHT } from './line-crop.ts';
-import { rotate90 } from './rotate.ts';
+import { lineWarp, TEXT_HEIGHT } from './line-crop.ts';
+import { warpPerspective } from './perspective.ts';
 
 /** vertical strips longer than this ratio are split (M:mpo `max_ratio_vert=16`) */
 export const MAX_RATIO_VERTICAL = 16;
@@ -37,18 +37,31 @@ export function binariseMask(raw: Uint8Array, width: number, height: number): Ra
   return { data, width, height, channels: 1 };
 }
 
-/** Cut columns for a strip of width w, from the warped mask strip (null: cut at the anchors). */
-export function cutPoints(w: number, h: number, maxRatio: number, maskStrip: RawImage | null): number[] {
-  const ratio = w / h;
+/**
+ * Ink along the reading direction of an unrotated warped mask strip: column sums for horizontal
+ * text, row sums for vertical text (= Mokuro's column sums of the strip rotated 90° CCW).
+ */
+export function inkProfile(maskStrip: RawImage, vertical: boolean): Float64Array {
+  const { width: w, height: h, data } = maskStrip;
+  const profile = new Float64Array(vertical ? h : w);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) profile[vertical ? y : x] += data[y * w + x];
+  return profile;
+}
+
+/**
+ * Cut positions along a strip of `length` × `thickness` (Mokuro: w × h after rotation), from its
+ * ink profile (null: cut at the anchors).
+ */
+export function cutPoints(length: number, thickness: number, maxRatio: number, profile: Float64Array | null): number[] {
+  const w = length;
+  const ratio = w / thickness;
   if (ratio <= maxRatio) return [];
   const n = Math.ceil(ratio / maxRatio);
   const step = w / n; // np.linspace(0, w, n + 1)[1:-1] = i · (w / n)
   const anchors = Array.from({ length: n - 1 }, (_, i) => Math.trunc((i + 1) * step));
-  if (!maskStrip) return anchors;
+  if (!profile) return anchors;
 
-  // column sums, then np.convolve(density, gaussian, 'same') (kernel centre (M − 1) // 2), / max
-  const col = new Float64Array(w);
-  for (let y = 0; y < maskStrip.height; y++) for (let x = 0; x < w; x++) col[x] += maskStrip.data[y * w + x];
+  // np.convolve(profile, gaussian, 'same') (kernel centre (M − 1) // 2), then / max
   const centre = (GAUSS_LENGTH - 1) >> 1;
   const density = new Float64Array(w);
   let max = -Infinity;
@@ -56,7 +69,7 @@ export function cutPoints(w: number, h: number, maxRatio: number, maskStrip: Raw
     let s = 0;
     const lo = Math.max(0, i + centre - GAUSS_LENGTH + 1);
     const hi = Math.min(w - 1, i + centre);
-    for (let m = lo; m <= hi; m++) s += col[m] * GAUSS[i + centre - m];
+    for (let m = lo; m <= hi; m++) s += profile[m] * GAUSS[i + centre - m];
     density[i] = s;
     if (s > max) max = s;
   }
@@ -72,20 +85,26 @@ export function cutPoints(w: number, h: number, maxRatio: number, maskStrip: Raw
   });
 }
 
-/** Columns [x0, x1) of an image. */
-function columns(img: RawImage, x0: number, x1: number): RawImage {
+/** Columns [a, b) of a horizontal strip, or rows [a, b) of a vertical one. */
+function slice(img: RawImage, a: number, b: number, vertical: boolean): RawImage {
   const cn = img.channels;
-  const w = x1 - x0;
+  if (vertical) {
+    const data = img.data.slice(a * img.width * cn, b * img.width * cn);
+    return { data, width: img.width, height: b - a, channels: cn };
+  }
+  const w = b - a;
   const data = new Uint8Array(w * img.height * cn);
   for (let y = 0; y < img.height; y++) {
-    data.set(img.data.subarray((y * img.width + x0) * cn, (y * img.width + x1) * cn), y * w * cn);
+    data.set(img.data.subarray((y * img.width + a) * cn, (y * img.width + b) * cn), y * w * cn);
   }
   return { data, width: w, height: img.height, channels: cn };
 }
 
 /**
  * The crops to OCR for one line, in reading order: one strip, or its chunks for a long line;
- * vertical ones upright. `mask` is `binariseMask(...)` of the page; `[]` for a degenerate quad.
+ * vertical ones upright (64 px wide). `mask` is `binariseMask(...)` of the page; `[]` for a
+ * degenerate quad. Mokuro rotates vertical strips CCW, splits columns and rotates each chunk back
+ * CW; splitting the unrotated strip's rows at the same positions gives the same pixels.
  */
 export function lineChunks(
   page: RawImage,
@@ -94,20 +113,18 @@ export function lineChunks(
   block: Pick<DetectedBlock, 'language' | 'vertical' | 'font_size'>,
 ): RawImage[] {
   const warp = lineWarp(quad, block, page.width, page.height);
-  const strip = warp && applyLineWarp(page, warp);
+  const strip = warp && warpPerspective(page, warp.M, warp.width, warp.height);
   if (!warp || !strip) return [];
-  const maxRatio = block.vertical ? MAX_RATIO_VERTICAL : MAX_RATIO_HORIZONTAL;
-  let cuts: number[] = [];
-  if (strip.width / strip.height > maxRatio) {
-    const maskStrip = mask && applyLineWarp(mask, warp);
-    cuts = cutPoints(strip.width, strip.height, maxRatio, maskStrip);
-  }
-  const edges = [0, ...cuts, strip.width];
+  const vertical = block.vertical;
+  const [length, thickness] = vertical ? [strip.height, strip.width] : [strip.width, strip.height];
+  const maxRatio = vertical ? MAX_RATIO_VERTICAL : MAX_RATIO_HORIZONTAL;
+  if (length / thickness <= maxRatio) return [strip];
+  const maskStrip = mask && warpPerspective(mask, warp.M, warp.width, warp.height);
+  const cuts = cutPoints(length, thickness, maxRatio, maskStrip && inkProfile(maskStrip, vertical));
+  const edges = [0, ...cuts, length];
   const chunks: RawImage[] = [];
   for (let i = 0; i + 1 < edges.length; i++) {
-    if (edges[i + 1] <= edges[i]) continue; // np.split would give an empty chunk
-    const chunk = cuts.length ? columns(strip, edges[i], edges[i + 1]) : strip;
-    chunks.push(block.vertical ? rotate90(chunk, 'cw') : chunk);
+    if (edges[i + 1] > edges[i]) chunks.push(slice(strip, edges[i], edges[i + 1], vertical)); // np.split may give empty ones
   }
   return chunks;
 }
