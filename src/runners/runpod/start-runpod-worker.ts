@@ -11,6 +11,7 @@ import type { Handler } from '../../handler/create-handler.ts';
 import type { Logger } from '../../logger.ts';
 import { startHeartbeat, type Heartbeat } from './heartbeat.ts';
 import { createJobReporter } from './job-reporter.ts';
+import { createJobSlots } from './job-slots.ts';
 import { createNotifier } from './notifier.ts';
 import { createPostJson, POST_BACKOFF_MS, RUNPOD_PROTOCOL_VERSION } from './post-json.ts';
 import { runJob } from './run-job.ts';
@@ -48,13 +49,6 @@ export interface RunpodWorker {
   done: Promise<void>;
 }
 
-interface TakenJob {
-  job: RunpodJob;
-  controller: AbortController;
-  cancelled: boolean;
-  started: boolean;
-}
-
 export function startRunpodWorker(opts: RunpodWorkerOptions): RunpodWorker {
   const rp = opts.config.runpod;
   if (!rp.takeUrl || !rp.doneUrl) {
@@ -66,35 +60,33 @@ export function startRunpodWorker(opts: RunpodWorkerOptions): RunpodWorker {
   const urls = runpodUrls({ take: rp.takeUrl, done: rp.doneUrl, stream: rp.streamUrl, ping: rp.pingUrl }, workerId);
   const post = createPostJson({ apiKey: rp.apiKey, log, backoffMs: timing.postBackoffMs });
 
-  const jobs = new Map<string, TakenJob>(); // taken and not yet finished: running or waiting for a slot
-  const waiting: TakenJob[] = [];
-  let running = 0;
   const changed = createNotifier();
   const stopping = new AbortController();
   let heartbeat: Heartbeat | undefined;
-
-  // Cancelled jobs are RunPod's already: they leave pings and job_in_progress at once, though
-  // their slot stays taken until the handler has really let go of the CPU/GPU.
-  const reportedIds = () => [...jobs.values()].filter((t) => !t.cancelled).map((t) => t.job.id);
-  const jobsChanged = () => {
-    heartbeat?.setRunning(reportedIds());
-    changed.notify();
-  };
+  const slots = createJobSlots({
+    concurrency: rp.concurrency,
+    execute,
+    onChange: () => {
+      heartbeat?.setRunning(slots.reportedIds());
+      changed.notify();
+    },
+    log,
+  });
 
   const beginStop = (why: string) => {
     if (stopping.signal.aborted) return;
-    log.info({ running: jobs.size }, `${why}: no more jobs will be taken; finishing the running ones`);
+    log.info({ running: slots.count() }, `${why}: no more jobs will be taken; finishing the running ones`);
     stopping.abort();
     changed.notify();
   };
 
-  async function execute(t: TakenJob) {
-    const jobLog = log.child({ jobId: t.job.id });
+  async function execute(job: RunpodJob, signal: AbortSignal) {
+    const jobLog = log.child({ jobId: job.id });
     try {
-      const { stopPod } = await runJob(t.job, {
+      const { stopPod } = await runJob(job, {
         handler: opts.handler,
-        reporter: createJobReporter({ jobId: t.job.id, urls, post, log: jobLog }),
-        signal: t.controller.signal,
+        reporter: createJobReporter({ jobId: job.id, urls, post, log: jobLog }),
+        signal,
         workerId,
         refreshWorker: opts.refreshWorker,
         log: jobLog,
@@ -102,69 +94,25 @@ export function startRunpodWorker(opts: RunpodWorkerOptions): RunpodWorker {
       if (stopPod) beginStop('stopPod (refresh_worker) requested');
     } catch (err) {
       jobLog.error({ err }, 'job runner failed');
-    } finally {
-      running--;
-      jobs.delete(t.job.id);
-      pump();
-      jobsChanged();
     }
-  }
-
-  function pump() {
-    while (running < rp.concurrency && waiting.length > 0) {
-      const t = waiting.shift()!;
-      t.started = true;
-      running++;
-      void execute(t);
-    }
-  }
-
-  function accept(job: RunpodJob) {
-    if (jobs.has(job.id)) {
-      log.warn({ jobId: job.id }, 'job already taken; ignoring the duplicate');
-      return;
-    }
-    const t: TakenJob = { job, controller: new AbortController(), cancelled: false, started: false };
-    jobs.set(job.id, t);
-    waiting.push(t);
-  }
-
-  function cancel(ids: string[]) {
-    for (const id of ids) {
-      const t = jobs.get(id);
-      if (!t || t.cancelled) {
-        log.debug({ jobId: id }, 'stop requested for a job not running here');
-        continue;
-      }
-      log.info({ jobId: id }, 'RunPod stopped the job; aborting it');
-      t.cancelled = true;
-      t.controller.abort();
-      if (!t.started) {
-        waiting.splice(waiting.indexOf(t), 1);
-        jobs.delete(id);
-      }
-    }
-    jobsChanged();
   }
 
   const pause = (ms: number) => sleep(ms, undefined, { signal: stopping.signal }).catch(() => undefined);
 
   async function takeLoop() {
     while (!stopping.signal.aborted) {
-      const free = rp.concurrency - jobs.size;
+      const free = slots.free();
       if (free <= 0) {
         await changed.wait();
         continue;
       }
-      const url = urls.take(reportedIds().length > 0, free);
+      const url = urls.take(slots.reportedIds().length > 0, free);
       const r = await takeJobs(url, { apiKey: rp.apiKey, signal: stopping.signal });
       if (r.kind === 'jobs') {
         for (const reason of r.rejected) log.error({ reason }, 'job-take answer holds no valid job');
         if (r.jobs.length > free) log.warn({ taken: r.jobs.length, free }, 'RunPod sent more jobs than asked; they wait for a slot');
         if (r.jobs.length > 0) log.info({ jobIds: r.jobs.map((j) => j.id) }, 'jobs taken');
-        for (const job of r.jobs) accept(job);
-        pump();
-        jobsChanged();
+        for (const job of r.jobs) slots.accept(job);
         // a server answering garbage at once must not make us spin
         if (r.jobs.length === 0) await pause(timing.errorBackoffMs);
       } else if (r.kind === 'rate-limited') {
@@ -180,7 +128,7 @@ export function startRunpodWorker(opts: RunpodWorkerOptions): RunpodWorker {
   }
 
   async function drain() {
-    while (jobs.size > 0) await changed.wait();
+    while (slots.count() > 0) await changed.wait();
   }
 
   const stopped = new Promise<void>((resolve) => stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
@@ -197,9 +145,9 @@ export function startRunpodWorker(opts: RunpodWorkerOptions): RunpodWorker {
       url: urls.stop(),
       apiKey: rp.apiKey,
       whenJobsRun: async () => {
-        while (reportedIds().length === 0) await changed.wait();
+        while (slots.reportedIds().length === 0) await changed.wait();
       },
-      onStop: cancel,
+      onStop: (ids) => slots.cancel(ids),
       log,
       timing: { rateLimitWaitMs: timing.rateLimitWaitMs, errorBackoffMs: timing.errorBackoffMs, ...timing.stopChannel },
     });
