@@ -23,10 +23,11 @@ export function createLogger(opts: LoggerOptions): Logger {
         base: null,
         timestamp: false,
         messageKey: 'message',
-        formatters: {
-          level: (label) => ({ level: label.toUpperCase() }),
-          log: (obj) => ({ requestId: (obj as { jobId?: string }).jobId ?? null, ...obj }),
-        },
+        formatters: { level: (label) => ({ level: label.toUpperCase() }) },
+        // the job id usually sits on a child logger's bindings, which formatters.log never sees
+        mixin: (obj, _level, logger) => ({
+          requestId: (obj as { jobId?: string }).jobId ?? (logger.bindings() as { jobId?: string }).jobId ?? null,
+        }),
       },
       destination,
     );
