@@ -72,7 +72,7 @@ Generates ONNX stand-ins for comic-text-detector and manga-ocr (encoder, decoder
 vocab.txt, with the real exports' input/output names and shapes.
   --out DIR    output directory (default models/stand-in)
   --size S     tiny: fast, ink-driven detector and short decodes, for tests (default)
-               real: published architectures with random weights, for benchmarks (~550 MB)
+               real: published architectures with random weights, for benchmarks (~660 MB, ~15 s)
   --force      rewrite files that already exist
   --help       show this text`;
 
