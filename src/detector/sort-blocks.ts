@@ -2,7 +2,7 @@
  * C:tb `sort_textblk_list` (spec §2.8.6): reading order from a 3×4 grid over the page (over each half
  * of a two-page spread when W > H), right to left when most blocks are Japanese.
  */
-import type { TextBlock } from './text-block.ts';
+import type { BlockLanguage, Box } from './types.ts';
 import { pyInt } from './python-math.ts';
 
 /** C:tb `sort_textblk_list` `num_gridx`. */
@@ -12,7 +12,7 @@ export const SORT_GRID_Y = 4;
 /** C:tb `sort_textblk_list`: weight of the x offset inside a cell relative to the y offset. */
 export const SORT_X_WEIGHT = 1.2;
 
-export function sortBlocks(list: TextBlock[], W: number, H: number): TextBlock[] {
+export function sortBlocks<T extends { xyxy: Box; language: BlockLanguage }>(list: T[], W: number, H: number): T[] {
   if (list.length === 0) return list;
   const numJa = list.filter((b) => b.language === 'ja').length;
   const flip = numJa > list.length / 2;
