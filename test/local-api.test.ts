@@ -5,6 +5,8 @@ import type { Handler } from '../src/handler/create-handler.ts';
 import { silentLogger } from '../src/logger.ts';
 import { buildApi, type ApiOptions } from '../src/runners/local-api/build-api.ts';
 import { checkExposure } from '../src/runners/local-api/auth.ts';
+import { serveApi } from '../src/runners/local-api/serve-api.ts';
+import { loadConfig } from '../src/config.ts';
 
 /**
  * The local API over real HTTP on loopback, with a scripted handler: `{ sleep_ms, fail, pages }`
@@ -191,6 +193,16 @@ describe('local API (RunPod endpoint routes)', () => {
     expect(await call('POST', '/run', { inptu: {} })).toMatchObject({ status: 400, body: { error: 'input: required' } });
     expect((await call('GET', '/status/nope')).status).toBe(404);
     expect((await call('GET', '/nowhere')).status).toBe(404);
+  });
+
+  it('serves localhost on both IPv4 and IPv6 loopback', async () => {
+    const config = loadConfig(['--serve-api', '--rp_api_port', '0'], {});
+    const server = await serveApi(scripted, config, silentLogger());
+    servers.push({ close: () => server.stop() });
+    for (const host of ['127.0.0.1', '[::1]']) {
+      const res = await fetch(`http://${host}:${server.port}/health`);
+      expect(res.status).toBe(200);
+    }
   });
 
   it('reads a JSON body sent as a form, as curl -d does', async () => {

@@ -50,6 +50,9 @@ export async function loadModels(
   manifest: Manifest = readManifest(),
 ): Promise<LoadedModels> {
   const t0 = performance.now();
+  // onnxruntime prints its own red error for every GPU provider it cannot load; we log each
+  // fallback with its reason instead, and let its messages through only when debugging
+  ort.env.logLevel = log.isLevelEnabled('debug') ? 'warning' : 'fatal';
   const { files, standIn } = await verifyModelFiles(config.dir, manifest);
   if (standIn) {
     log.warn({ dir: config.dir }, 'using generated STAND-IN models: detection and text are not real OCR');
@@ -62,8 +65,9 @@ export async function loadModels(
   const providers: Record<string, ProviderName> = {};
   const sessions: Partial<Record<(typeof SESSIONS)[number][0] | 'decoderWithPast', Session>> = {};
 
+  const unavailable = new Map<ProviderName, string>();
   const open = async (key: keyof typeof sessions, file: string) => {
-    const opened = await openWithFallback(file, opts, create).catch((err: Error) => {
+    const opened = await openWithFallback(file, opts, create, unavailable).catch((err: Error) => {
       throw new WorkerError('MODEL_LOAD', err.message, { cause: err });
     });
     for (const f of opened.failures) {

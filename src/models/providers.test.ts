@@ -44,3 +44,22 @@ describe('openWithFallback', () => {
     await expect(openWithFallback('m.onnx', opts, create)).rejects.toThrow(/cuda: .*; cpu: /);
   });
 });
+
+describe('openWithFallback across models', () => {
+  it('does not try again a provider whose library failed to load for an earlier model', async () => {
+    const calls: string[] = [];
+    const create = async (_f: string, o: { executionProviders?: readonly unknown[] }) => {
+      const ep = o.executionProviders![0];
+      const name = typeof ep === 'string' ? ep : (ep as { name: string }).name;
+      calls.push(name);
+      if (name === 'cuda') throw new Error('OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library');
+      return {};
+    };
+    const unavailable = new Map();
+    const opts = { providers: ['cuda', 'cpu'] as const, deviceId: 0, intraOpThreads: 1 };
+    await openWithFallback('a.onnx', opts, create, unavailable);
+    const second = await openWithFallback('b.onnx', opts, create, unavailable);
+    expect(calls).toEqual(['cuda', 'cpu', 'cpu']);
+    expect(second.failures[0].reason).toMatch(/Failed to load shared library/);
+  });
+});

@@ -1,9 +1,27 @@
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Handler } from '../../handler/create-handler.ts';
 import type { Logger } from '../../logger.ts';
 import { checkExposure } from './auth.ts';
 import { buildApi } from './build-api.ts';
+
+/**
+ * Clients resolve `localhost` to ::1 as often as to 127.0.0.1, but many hosts files list only one,
+ * and Fastify binds what the resolver returns. Serve the same app on the missing IPv6 loopback too.
+ */
+async function alsoOnIpv6Loopback(app: FastifyInstance, bound: AddressInfo[], port: number, log: Logger) {
+  if (bound.some((a) => a.family === 'IPv6')) return undefined;
+  const server = http.createServer((req, res) => app.server.emit('request', req, res));
+  return new Promise<http.Server | undefined>((resolve) => {
+    server.once('error', (err) => {
+      log.debug({ reason: err.message }, 'no IPv6 loopback here; serving on IPv4 only');
+      resolve(undefined);
+    });
+    server.listen({ host: '::1', port, ipv6Only: true }, () => resolve(server));
+  });
+}
 
 /**
  * `--serve-api`: the local API on `host:port` (`localhost` listens on both 127.0.0.1 and ::1).
@@ -25,6 +43,8 @@ export async function serveApi(handler: Handler, config: Readonly<Config>, log: 
   await app.listen({ host, port });
   const bound = app.addresses().filter((a): a is AddressInfo => typeof a === 'object');
   const actualPort = bound[0]?.port ?? port;
+  const extra = host === 'localhost' ? await alsoOnIpv6Loopback(app, bound, actualPort, log) : undefined;
+  if (extra) bound.push(extra.address() as AddressInfo);
   const addresses = bound.map((a) => (a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`));
   log.info({ addresses, auth: Boolean(apiKey) }, `local API listening on http://${host}:${actualPort}`);
   return {
@@ -33,6 +53,7 @@ export async function serveApi(handler: Handler, config: Readonly<Config>, log: 
     async stop() {
       store.stopAccepting();
       await store.drain();
+      extra?.close();
       await app.close();
     },
   };

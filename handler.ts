@@ -1,0 +1,72 @@
+/**
+ * mokuro-worker: manga pages in, a Mokuro volume document out.
+ *
+ * Importing this module loads the models once (outside any job) and exports `handler`, the one
+ * function every runner calls. Run as a program, it picks the runner the way runpod-python does:
+ * `--serve-api` → local HTTP API; `--test-input` or no RunPod job URL → one job from
+ * test_input.json; otherwise → the RunPod worker loop.
+ */
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from './src/config.ts';
+import { createHandler, type Handler } from './src/handler/create-handler.ts';
+import { createLogger } from './src/logger.ts';
+import { loadEngine } from './src/pipeline/load-engine.ts';
+import { serveApi } from './src/runners/local-api/serve-api.ts';
+import { runOneShot } from './src/runners/one-shot.ts';
+import { startRunpodWorker } from './src/runners/runpod/start-runpod-worker.ts';
+
+const config = loadConfig();
+const log = createLogger({ level: config.logLevel, runpod: config.runpodLogs, fd: config.mode === 'test' ? 2 : 1 });
+const engine = loadEngine(config, log);
+
+export const handler: Handler = createHandler({ engine, config, log });
+
+/** Resolves on the first SIGTERM or SIGINT (RunPod stops containers with SIGTERM). */
+function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+}
+
+async function main(): Promise<number> {
+  switch (config.mode) {
+    case 'test':
+      return runOneShot(handler, { testInput: config.testInput, testInputFile: config.testInputFile, ready: engine }, log);
+    case 'serve-api': {
+      let ready = false;
+      engine.then(() => (ready = true), () => undefined);
+      const server = await serveApi(handler, config, log, () => ready);
+      await stopSignal();
+      log.info('stopping: finishing running jobs');
+      await server.stop();
+      return 0;
+    }
+    case 'worker': {
+      // Cloud mode takes no job before the models are ready. If they cannot load, every job would
+      // fail: exit 1 so RunPod flags and restarts the worker (runpod-python crashes at import then).
+      const worker = startRunpodWorker({ handler, config, log, ready: engine });
+      void stopSignal().then((signal) => {
+        log.info({ signal }, 'stopping: finishing running jobs');
+        return worker.stop();
+      });
+      try {
+        await worker.done;
+      } catch (err) {
+        log.fatal({ err }, 'models failed to load; exiting so that RunPod restarts this worker');
+        return 1;
+      }
+      return 0;
+    }
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      log.fatal({ err }, 'worker stopped');
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,39 @@
+/**
+ * `npm run once`: the main job on this machine. Runs test_input.json (or --test-input JSON) through
+ * the same handler as RunPod, writes the volume to out/<volume>.mokuro and prints a summary.
+ * Without real weights it generates stand-in models first and says so.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../src/config.ts';
+import type { ProcessOutput } from '../src/contract/output.ts';
+import { createHandler } from '../src/handler/create-handler.ts';
+import { createLogger } from '../src/logger.ts';
+import { loadEngine } from '../src/pipeline/load-engine.ts';
+import { runOneShot } from '../src/runners/one-shot.ts';
+
+const config = loadConfig();
+const log = createLogger({ level: config.logLevel, fd: 2 });
+const engine = loadEngine(config, log);
+const handler = createHandler({ engine, config, log });
+
+let printed = '';
+const code = await runOneShot(handler, { testInput: config.testInput, testInputFile: config.testInputFile, ready: engine, write: (l) => (printed = l) }, log);
+const mapped = JSON.parse(printed || '{}') as { output?: ProcessOutput | unknown; error?: string };
+if (mapped.error) {
+  console.error(`error: ${mapped.error}`);
+} else if (mapped.output && typeof mapped.output === 'object' && 'mokuro' in mapped.output) {
+  const { mokuro, errors, stats } = mapped.output as ProcessOutput;
+  mkdirSync('out', { recursive: true });
+  const file = path.join('out', `${mokuro.volume.replace(/[\\/:*?"<>|]/g, '_')}.mokuro`);
+  writeFileSync(file, JSON.stringify(mokuro));
+  const blocks = mokuro.pages.reduce((n, p) => n + p.blocks.length, 0);
+  console.log(`wrote ${file}: ${mokuro.pages.length} page(s), ${blocks} block(s), ${stats.lines} line(s), ${errors.length} page error(s) in ${stats.timings_ms.total} ms on ${Object.values(stats.provider).join('/')}`);
+  if (stats.models === 'stand-in') {
+    console.log('NOTE: these are generated STAND-IN models (random weights): block positions come from ink, the text is not real OCR. `npm run models:download` fetches the real weights where internet is available.');
+  }
+  for (const e of errors) console.log(`page ${e.page_index} (${e.img_path}): ${e.code}: ${e.message}`);
+} else {
+  console.log(JSON.stringify(mapped.output, null, 2));
+}
+process.exit(code);

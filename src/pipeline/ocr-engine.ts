@@ -1,0 +1,92 @@
+import { performance } from 'node:perf_hooks';
+import ort from 'onnxruntime-node';
+import type { Config } from '../config.ts';
+import type { MokuroBlock } from '../contract/mokuro.ts';
+import { lineTexts, pageChunks } from '../crop/page-chunks.ts';
+import { createDetector } from '../detector/detect-page.ts';
+import { WorkerError, isWorkerError } from '../errors.ts';
+import type { LoadedModels } from '../models/load-models.ts';
+import { createDecoder, createEncoder } from '../recognizer/manga-ocr-session.ts';
+import { DEFAULT_BATCH_SIZE_CPU, DEFAULT_BATCH_SIZE_GPU, createRecognizer, type Recognizer } from '../recognizer/recognizer.ts';
+import type { PageEngine } from './page-engine.ts';
+
+/** A model call that failed is an INFERENCE error of this page, not a crash of the job. */
+async function inference<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (isWorkerError(err)) throw err;
+    throw new WorkerError('INFERENCE', `${what} failed`, { cause: err });
+  }
+}
+
+/**
+ * Mokuro's page OCR on the loaded sessions: detect blocks and lines, crop and chunk every line,
+ * recognise all crops of the page in batches, and put the texts back per line.
+ */
+export function createOcrEngine(models: LoadedModels, config: Readonly<Config>): PageEngine {
+  const detector = createDetector(async (tensor, size) => {
+    const out = await models.detector.run({ images: new ort.Tensor('float32', tensor, [1, 3, size, size]) });
+    return { blk: out.blk.data as Float32Array, seg: out.seg.data as Float32Array, det: out.det.data as Float32Array, size };
+  });
+  const onGpu = models.info.providers.encoder !== 'cpu';
+  const encode = createEncoder(models.encoder);
+  const decoder = createDecoder({ decoder: models.decoder, decoderWithPast: models.decoderWithPast });
+  const recognizers = new Map<'beam' | 'greedy', Recognizer>();
+  const recognizer = (mode: 'beam' | 'greedy') => {
+    let r = recognizers.get(mode);
+    if (!r) {
+      r = createRecognizer({
+        encode,
+        decoder,
+        vocab: models.vocabText,
+        batchSize: config.ocr.batchSize || (onGpu ? DEFAULT_BATCH_SIZE_GPU : DEFAULT_BATCH_SIZE_CPU),
+        decoding: mode,
+        // Mokuro hands BGR crops to PIL as RGB: reading our RGB crops swapped gives the same grey
+        swapRedBlue: true,
+      });
+      recognizers.set(mode, r);
+    }
+    return r;
+  };
+  recognizer(config.ocr.decoding);
+
+  return {
+    providers: models.info.providers,
+    standIn: models.info.standIn,
+    async processPage(image, options, signal) {
+      const det = await inference('text detection', () =>
+        detector.detect(image, { channelOrder: options.detector_channels ?? 'bgr', tile: options.tile_tall_pages }),
+      );
+      if (signal?.aborted) throw new WorkerError('ABORTED', 'job was cancelled');
+      const t0 = performance.now();
+      const { crops, spans } = pageChunks(image, det.mask, det.blocks);
+      const crop_ms = performance.now() - t0;
+      const { texts, stats } = await inference('text recognition', () =>
+        recognizer(options.decoding ?? config.ocr.decoding).recogniseWithStats(crops),
+      );
+      const perBlock = lineTexts(det.blocks.length, spans, texts);
+      const blocks: MokuroBlock[] = det.blocks.map((b, i) => ({
+        box: b.box,
+        vertical: b.vertical,
+        font_size: b.font_size,
+        lines_coords: b.lines,
+        lines: perBlock[i],
+      }));
+      return {
+        blocks,
+        lines: spans.length,
+        timings: {
+          detector_pre: det.timings.pre_ms,
+          detector_run: det.timings.run_ms,
+          detector_post: det.timings.post_ms,
+          crop: crop_ms,
+          recognizer_pre: stats.pre_ms,
+          encoder: stats.encoder_ms,
+          decoder: stats.decoder_ms,
+          recognizer_post: stats.post_ms,
+        },
+      };
+    },
+  };
+}
