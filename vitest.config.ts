@@ -7,5 +7,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // ONNX sessions use native threads; forks keep them isolated per test file.
     pool: 'forks',
+    // CI also keeps a machine-readable report, from which .ci/run prints the plain closing line
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: 'artifacts/vitest-report.json' },
   },
 });
