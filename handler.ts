@@ -30,6 +30,15 @@ function stopSignal(): Promise<NodeJS.Signals> {
 }
 
 async function main(): Promise<number> {
+  if (config.models.requireGpu) {
+    // a GPU endpoint that would crawl on CPU must fail its start, whatever the mode
+    try {
+      await engine;
+    } catch (err) {
+      log.fatal({ err: (err as Error).message }, 'REQUIRE_GPU: cannot start');
+      return 1;
+    }
+  }
   switch (config.mode) {
     case 'test':
       return runOneShot(handler, { testInput: config.testInput, testInputFile: config.testInputFile, ready: engine }, log);
