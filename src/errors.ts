@@ -11,6 +11,14 @@ export const ERROR_CODES = {
   PAGE_TOO_LARGE: { status: 413, expose: true },
   /** a job exceeds a configured limit (pages, total bytes) */
   JOB_TOO_LARGE: { status: 413, expose: true },
+  /** an archive is not a readable ZIP/CBZ, an entry is corrupt or encrypted, or it looks like a zip bomb */
+  ARCHIVE: { status: 422, expose: true },
+  /** a URL the job gave could not be fetched (network error, HTTP status, timeout, too many redirects) */
+  FETCH: { status: 502, expose: true },
+  /** a URL the job gave is not allowed: scheme, host not on the allow-list, private or loopback address */
+  URL_REFUSED: { status: 403, expose: true },
+  /** the finished document could not be uploaded to the job's s3Config bucket */
+  UPLOAD: { status: 502, expose: true },
   /** no page of the job could be processed */
   NO_PAGES: { status: 422, expose: true },
   /** model files are missing, corrupt or of the wrong shape */
