@@ -75,7 +75,9 @@ export async function decodePage(page: PageInput, index: number, path: string, l
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
   } catch (cause) {
-    throw new WorkerError('IMAGE_DECODE', `the ${meta.format} image is corrupt or truncated`, { path: dataPath, cause });
+    // libvips calls AVIF heif; say avif, as the sniffer does for files whose header is already broken
+    const shown = meta.format === 'heif' ? 'avif' : meta.format;
+    throw new WorkerError('IMAGE_DECODE', `the ${shown} image is corrupt or truncated`, { path: dataPath, cause });
   }
   const { info } = raw;
   if (info.channels !== 3) {

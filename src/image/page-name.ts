@@ -1,17 +1,30 @@
 /**
+ * Characters dropped from names: C0/C1 controls, and invisible formatting characters (zero-width,
+ * bidi embeddings/overrides/isolates, line/paragraph separators, BOM) that can make `evil.exe‮gnp.`
+ * look like another name in a reader's file list.
+ */
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+/** half of a surrogate pair with no other half: not text, and JSON encoders differ on it */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** `.` written as a URL escape: readers resolve img_path as a URL, where `%2e%2e` means `..` */
+const ESCAPED_DOT = /%2e/gi;
+
+/**
  * A client-given page name as a safe relative `img_path`: forward slashes, no `..`, `.` or empty
- * segments, no leading slash or drive letter, no control characters. Returns undefined when
- * nothing usable is left.
+ * segments (nor dot-only ones like `...`, which Windows reads as `.`, nor URL-escaped dots), no
+ * leading slash or drive letter, no control or invisible characters, no lone surrogates. Returns
+ * undefined when nothing usable is left.
  */
 export function sanitisePageName(name: string): string | undefined {
   const segments = name
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .replace(LONE_SURROGATE, '\ufffd')
+    .replace(INVISIBLE, '')
     .replace(/\\/g, '/')
     .replace(/^[a-z]:/i, '')
     .split('/')
     .map((s) => s.trim())
-    .filter((s) => s !== '' && s !== '.' && s !== '..');
+    .filter((s) => s !== '' && !/^\.+$/.test(s.replace(ESCAPED_DOT, '.')));
   return segments.length > 0 ? segments.join('/') : undefined;
 }
 
