@@ -9,7 +9,7 @@ import path from 'node:path';
 
 const args = process.argv.slice(2);
 if (args.includes('--help')) {
-  console.log('Usage: make-test-input [PAGE.png]\nWrites test_input.json with PAGE (default: ../shared/testdata/synthetic-pages/page-001.png).');
+  console.log('Usage: make-test-input [PAGE.png]\nWrites test_input.json and .runpod/tests.json with PAGE (default: ../shared/testdata/synthetic-pages/page-001.png).');
   process.exit(0);
 }
 const page = path.resolve(args[0] ?? '../shared/testdata/synthetic-pages/page-001.png');
@@ -23,3 +23,14 @@ const job = {
 };
 writeFileSync('test_input.json', `${JSON.stringify(job)}\n`);
 console.log(`test_input.json: ${path.basename(page)}, ${(JSON.stringify(job).length / 1024).toFixed(0)} KiB`);
+
+// The RunPod Hub runs .runpod/tests.json on a real GPU: the same page, plus a health check.
+const tests = {
+  tests: [
+    { name: 'health', input: { type: 'health' }, timeout: 60_000 },
+    { name: 'process_page', input: job.input, timeout: 120_000 },
+  ],
+  config: { gpuTypeId: 'NVIDIA GeForce RTX 4090', gpuCount: 1, allowedCudaVersions: ['12.9', '12.8', '12.7', '12.6'] },
+};
+writeFileSync('.runpod/tests.json', `${JSON.stringify(tests, null, 1)}\n`);
+console.log('.runpod/tests.json: health + the same page');

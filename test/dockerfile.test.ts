@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * No Docker engine runs here, so CI checks what it can of the image: every file the Dockerfile
+ * copies exists and is not docker-ignored, the scripts it runs exist and answer --help, the start
+ * command is node itself, and the versions it names are the ones the README tells users.
+ */
+const ROOT = path.resolve(import.meta.dirname, '..');
+const read = (f: string) => readFileSync(path.join(ROOT, f), 'utf8');
+const dockerfile = read('Dockerfile');
+const instructions = dockerfile
+  .replace(/\\\n/g, ' ')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith('#'));
+const args = Object.fromEntries(
+  instructions.filter((l) => l.startsWith('ARG ')).map((l) => l.slice(4).split('=') as [string, string]),
+);
+const ignored = read('.dockerignore').split('\n').map((l) => l.trim()).filter(Boolean);
+
+describe('Dockerfile', () => {
+  it('copies only files that exist in the repository and are not docker-ignored', () => {
+    const copies = instructions.filter((l) => l.startsWith('COPY ') && !l.includes('--from='));
+    expect(copies.length).toBeGreaterThan(3);
+    for (const line of copies) {
+      const parts = line.split(/\s+/).slice(1);
+      for (const src of parts.slice(0, -1)) {
+        expect(existsSync(path.join(ROOT, src)), `${src} (in "${line}")`).toBe(true);
+        expect(ignored.some((pattern) => src === pattern || src.startsWith(`${pattern}/`)), `${src} is docker-ignored`).toBe(false);
+      }
+    }
+  });
+
+  it('runs project scripts that exist and answer --help', () => {
+    const scripts = [...dockerfile.matchAll(/node --import tsx (scripts\/[\w-]+\.ts)/g)].map((m) => m[1]);
+    expect(scripts).toContain('scripts/download-models.ts');
+    for (const script of scripts) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--help'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+      expect(r.status, `${script} --help: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: /);
+    }
+  });
+
+  it('starts the worker with node itself, so SIGTERM reaches it', () => {
+    const cmd = instructions.filter((l) => l.startsWith('CMD ')).at(-1)!;
+    expect(JSON.parse(cmd.slice(4))).toEqual(['node', '--import', 'tsx', 'handler.ts']);
+    // the image never falls back to generated stand-ins: missing weights fail the start
+    expect(instructions.some((l) => l.startsWith('ENV ') && /\bSTAND_IN_MODELS=never\b/.test(l))).toBe(true);
+  });
+
+  it('names the CUDA base image and Node version the README documents', () => {
+    const readme = read('README.md');
+    expect(args.CUDA_IMAGE).toMatch(/^nvidia\/cuda:12\.\d+\.\d+-cudnn-runtime-/);
+    expect(readme).toContain(args.CUDA_IMAGE);
+    const node = args.NODE_IMAGE.match(/^node:(\d+)-/)![1];
+    expect(readme).toContain(`Node.js ${node}`);
+    expect(Number(node)).toBeGreaterThanOrEqual(Number(JSON.parse(read('package.json')).engines.node.replace(/\D/g, '')));
+  });
+
+  it('has RunPod Hub files whose test job is test_input.json', () => {
+    const hub = JSON.parse(read('.runpod/hub.json'));
+    expect(hub).toMatchObject({ type: 'serverless', config: { runsOn: 'GPU' } });
+    const tests = JSON.parse(read('.runpod/tests.json'));
+    const page = tests.tests.find((t: { name: string }) => t.name === 'process_page');
+    expect(page.input).toEqual(JSON.parse(read('test_input.json')).input);
+  });
+});
