@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeTileBlocks, planTiles, shouldTile } from './tile-page.ts';
+import { TILE_MAX_WINDOWS, mergeTileBlocks, planTiles, shouldTile } from './tile-page.ts';
 import type { DetectedBlock } from './types.ts';
 
 const block = (box: DetectedBlock['box']): DetectedBlock => ({
@@ -16,6 +16,20 @@ describe('planTiles', () => {
     expect(shouldTile(800, 4000)).toBe(true);
     expect(shouldTile(1000, 3000)).toBe(false);
     expect(shouldTile(1200, 1700)).toBe(false);
+    // too narrow to hold a text column: one letterbox, however tall
+    expect(shouldTile(1, 5000)).toBe(false);
+    expect(shouldTile(31, 30000)).toBe(false);
+  });
+
+  it('bounds the windows of extreme strips, widening them, and still covers every row', () => {
+    expect(planTiles(800, 30000)).toHaveLength(33); // a real webtoon strip keeps its 1200-row windows
+    for (const [w, h] of [[1, 5000], [32, 30000], [100, 30000], [1, 2], [2, 65535]]) {
+      const tiles = planTiles(w, h);
+      expect(tiles.length, `${w}×${h}`).toBeLessThanOrEqual(TILE_MAX_WINDOWS);
+      expect(tiles[0].y).toBe(0);
+      expect(tiles.at(-1)!.y + tiles.at(-1)!.height).toBe(h);
+      for (let i = 1; i < tiles.length; i++) expect(tiles[i].y).toBeLessThan(tiles[i - 1].y + tiles[i - 1].height);
+    }
   });
 
   it('covers a 100×1000 strip with 150-row windows overlapping by 38, the last flush with the bottom', () => {

@@ -14,6 +14,14 @@ export const TILE_MIN_ASPECT = 3;
 export const TILE_ASPECT = 1.5;
 /** Share of a window shared with the next one; blocks up to about half of this tall are never cut. */
 export const TILE_OVERLAP = 0.25;
+/**
+ * At most this many windows per page (each is a full detector run): an 800×30000 strip needs 33, but a
+ * 1×30000 one would need 20000 — a page that costs hours. Narrow strips get taller windows instead
+ * (our bound, issue #8).
+ */
+export const TILE_MAX_WINDOWS = 40;
+/** Pages narrower than this hold no readable column: one letterbox, never tiled (our bound, issue #8). */
+export const TILE_MIN_WIDTH = 32;
 /** Blocks whose intersection covers more than this share of the smaller one are duplicates. */
 export const TILE_DUPLICATE_OVERLAP = 0.6;
 
@@ -27,12 +35,14 @@ export interface Tile {
 }
 
 export function shouldTile(width: number, height: number): boolean {
-  return width > 0 && height / width > TILE_MIN_ASPECT;
+  return width >= TILE_MIN_WIDTH && height / width > TILE_MIN_ASPECT;
 }
 
 /** Full-width windows covering the page top to bottom, the last one flush with the bottom. */
 export function planTiles(width: number, height: number): Tile[] {
-  const winH = Math.min(height, Math.max(1, Math.round(width * TILE_ASPECT)));
+  // the window height that keeps the count within TILE_MAX_WINDOWS: 1 + (n - 1)·(1 - overlap) windows' worth of rows
+  const minWinH = Math.ceil(height / (1 + (TILE_MAX_WINDOWS - 1) * (1 - TILE_OVERLAP))) + 1;
+  const winH = Math.min(height, Math.max(1, Math.round(width * TILE_ASPECT), minWinH));
   const overlap = Math.round(winH * TILE_OVERLAP);
   const step = Math.max(1, winH - overlap);
   const starts: number[] = [];
