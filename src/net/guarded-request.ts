@@ -1,0 +1,139 @@
+import dns from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { WorkerError, isWorkerError, type ErrorCode } from '../errors.ts';
+import type { UrlPolicy } from './url-policy.ts';
+
+export interface RequestLimits {
+  /** one request, redirects and body included */
+  timeoutMs: number;
+  maxRedirects: number;
+}
+
+export interface GuardedRequest {
+  method?: 'GET' | 'PUT';
+  headers?: Record<string, string>;
+  body?: Buffer;
+  /** the body is refused past this many bytes */
+  maxBytes: number;
+  /** the code of that refusal: a page or an archive too large, or a plain fetch failure */
+  tooLarge: ErrorCode;
+  /** names the URL in errors: `images[2].url`, `archive.url` */
+  path: string;
+  signal?: AbortSignal;
+}
+
+export interface GuardedResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export type HttpClient = (url: string, req: GuardedRequest) => Promise<GuardedResponse>;
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** A URL for messages and logs: never its query, where presigned links keep their signature. */
+export function describeUrl(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+/**
+ * Outbound HTTP for URLs a job names (SSRF protection). Every hop — the first URL and each
+ * redirect — is checked against the policy (scheme, allow-list, IP literals), and the host name is
+ * resolved by our own lookup, which refuses the connection unless *every* address is allowed;
+ * the socket then connects to the address that was checked, so DNS cannot answer differently
+ * between check and use. Bodies are capped in bytes, the whole exchange in time; GET follows
+ * at most `maxRedirects` redirects, PUT none.
+ */
+export function createHttpClient(policy: UrlPolicy, limits: RequestLimits): HttpClient {
+  const lookup: LookupFunction = (hostname, options, callback) => {
+    dns.lookup(hostname, { all: true, family: options.family, hints: options.hints }, (err, addresses) => {
+      if (err) return callback(new WorkerError('FETCH', `cannot resolve host ${hostname} (${err.code ?? err.message})`), '', 4);
+      for (const a of addresses) {
+        const kind = policy.refuseAddress(a.address);
+        if (kind) return callback(new WorkerError('URL_REFUSED', `host ${hostname} resolves to ${a.address}, ${kind}; only public addresses are fetched`), '', 4);
+      }
+      if (options.all) (callback as (e: null, a: dns.LookupAddress[]) => void)(null, addresses);
+      else callback(null, addresses[0].address, addresses[0].family);
+    });
+  };
+
+  return async (start, req) => {
+    const deadline = AbortSignal.timeout(limits.timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
+    let url = parse(start, req.path);
+    for (let hop = 0; ; hop++) {
+      const where = hop === 0 ? req.path : `${req.path} (redirected to ${describeUrl(url)})`;
+      const refusal = policy.refuseUrl(url);
+      if (refusal) throw new WorkerError('URL_REFUSED', refusal, { path: where });
+      try {
+        const res = await send(url, req, signal, lookup);
+        const location = res.headers.location;
+        if (req.method !== 'PUT' && REDIRECTS.has(res.statusCode ?? 0) && location) {
+          res.resume();
+          if (hop >= limits.maxRedirects) throw new WorkerError('FETCH', `more than ${limits.maxRedirects} redirects`, { path: req.path });
+          url = parse(new URL(location, url).href, where);
+          continue;
+        }
+        return { status: res.statusCode ?? 0, headers: res.headers, body: await readBody(res, req, where) };
+      } catch (err) {
+        // the lookup's refusals come without a path: name the hop they happened on
+        if (isWorkerError(err)) throw err.path ? err : new WorkerError(err.code, err.message, { path: where, cause: err.cause });
+        if (req.signal?.aborted) throw new WorkerError('ABORTED', 'job was cancelled');
+        if (deadline.aborted) throw new WorkerError('FETCH', `no complete answer from ${url.host} within ${limits.timeoutMs} ms`, { path: where });
+        const e = err as NodeJS.ErrnoException;
+        throw new WorkerError('FETCH', `cannot fetch from ${url.host} (${e.code ?? e.message})`, { path: where, cause: err });
+      }
+    }
+  };
+}
+
+function parse(href: string, path: string): URL {
+  try {
+    return new URL(href);
+  } catch {
+    throw new WorkerError('INVALID_INPUT', 'not a valid URL', { path });
+  }
+}
+
+function send(url: URL, req: GuardedRequest, signal: AbortSignal, lookup: LookupFunction): Promise<http.IncomingMessage> {
+  const lib = url.protocol === 'https:' ? https : http;
+  const headers = { ...req.headers, ...(req.body ? { 'content-length': String(req.body.length) } : {}) };
+  return new Promise((resolve, reject) => {
+    // agent: false — a pooled socket could outlive the address check it was made under.
+    const r = lib.request(url, { method: req.method ?? 'GET', headers, lookup, agent: false, signal }, resolve);
+    r.on('error', reject);
+    r.end(req.body);
+  });
+}
+
+async function readBody(res: http.IncomingMessage, req: GuardedRequest, where: string): Promise<Buffer> {
+  const tooLarge = () => new WorkerError(req.tooLarge, `the answer is larger than the limit of ${req.maxBytes} bytes`, { path: where });
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > req.maxBytes) {
+    res.destroy();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res) {
+    size += (chunk as Buffer).length;
+    if (size > req.maxBytes) {
+      res.destroy();
+      throw tooLarge();
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A GET whose answer must be 2xx: the body, or a FETCH error naming the status. */
+export async function fetchBytes(client: HttpClient, url: string, req: Omit<GuardedRequest, 'method' | 'body'>): Promise<Buffer> {
+  const res = await client(url, req);
+  if (res.status < 200 || res.status > 299) {
+    throw new WorkerError('FETCH', `HTTP ${res.status} from ${describeUrl(new URL(url))}`, { path: req.path });
+  }
+  return res.body;
+}
