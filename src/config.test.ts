@@ -35,9 +35,16 @@ describe('loadConfig', () => {
   });
 
   it('reads REQUIRE_GPU and numeric limits', () => {
-    const c = loadConfig([], { REQUIRE_GPU: '1', MAX_PAGES: '5' });
+    const c = loadConfig([], { REQUIRE_GPU: '1', MAX_PAGES: '5', MAX_REQUEST_BYTES: '1000' });
     expect(c.models.requireGpu).toBe(true);
-    expect(c.limits.maxPages).toBe(5);
+    expect(c.limits).toMatchObject({ maxPages: 5, maxRequestBytes: 1000 });
+    expect(loadConfig([], {}).limits).toEqual({
+      maxPages: 1000,
+      maxPageBytes: 32 * 1024 * 1024,
+      maxPagePixels: 100_000_000,
+      maxPageSide: 30_000,
+      maxRequestBytes: 256 * 1024 * 1024,
+    });
   });
 
   it('reads the RunPod worker environment, with SDK defaults', () => {

@@ -36,6 +36,8 @@ const EnvSchema = z.object({
   MAX_PAGE_BYTES: intFromEnv(32 * 1024 * 1024, 1),
   MAX_PAGE_PIXELS: intFromEnv(100_000_000, 1),
   MAX_PAGE_SIDE: intFromEnv(30_000, 1),
+  /** decoded page bytes of one job together, checked before any page is decoded */
+  MAX_REQUEST_BYTES: intFromEnv(256 * 1024 * 1024, 1),
   /** key the local API requires (`Authorization: Bearer <key>` or the raw key) */
   API_KEY: z.string().min(1).optional(),
   /** request body limit of the local API (RunPod's /runsync allows 20 MB) */
@@ -84,7 +86,7 @@ export interface Config {
     requireGpu: boolean;
   };
   ocr: { decoding: 'beam' | 'greedy'; batchSize: number };
-  limits: { maxPages: number; maxPageBytes: number; maxPagePixels: number; maxPageSide: number };
+  limits: { maxPages: number; maxPageBytes: number; maxPagePixels: number; maxPageSide: number; maxRequestBytes: number };
   /** runpod.md §2: what the cloud worker loop needs; absent URLs/ids stay undefined */
   runpod: {
     takeUrl?: string;
@@ -182,6 +184,7 @@ export function loadConfig(
       maxPageBytes: e.MAX_PAGE_BYTES,
       maxPagePixels: e.MAX_PAGE_PIXELS,
       maxPageSide: e.MAX_PAGE_SIDE,
+      maxRequestBytes: e.MAX_REQUEST_BYTES,
     },
     runpod: {
       takeUrl: e.RUNPOD_WEBHOOK_GET_JOB,

@@ -9,6 +9,7 @@ import { WorkerError, publicMessage, toWorkerError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { PageEngine } from '../pipeline/page-engine.ts';
 import { jobRequestOf, processJob } from '../pipeline/process-job.ts';
+import { checkJobLimits } from './job-limits.ts';
 import { WORKER_VERSION } from '../version.ts';
 
 /** What a runner gives the handler besides the job: cancellation and progress/stream channels. */
@@ -77,10 +78,11 @@ export function createHandler(deps: { engine: Promise<LoadedEngine>; config: Rea
       const input = parsed.data;
       if (input.type === 'health') return health();
 
+      const req = jobRequestOf(input);
+      checkJobLimits(req, deps.config.limits);
       const { engine } = await deps.engine.catch((err: unknown) => {
         throw toWorkerError(err);
       });
-      const req = jobRequestOf(input);
       const t0 = performance.now();
       log.info({ type: input.type, pages: req.pages.length }, 'job started');
       const result = await processJob(
