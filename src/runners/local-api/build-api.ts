@@ -5,6 +5,7 @@ import { WorkerError, httpStatusOf, publicMessage, toWorkerError } from '../../e
 import type { Handler } from '../../handler/create-handler.ts';
 import type { Logger } from '../../logger.ts';
 import { isAuthorised } from './auth.ts';
+import { demoRoutes } from './demo-routes.ts';
 import { createJobStore, isFinal, statusView, type JobStore, type StoredJob } from './job-store.ts';
 import { deliverWebhook } from './webhook.ts';
 
@@ -181,6 +182,8 @@ export function buildApi(opts: ApiOptions): { app: FastifyInstance; store: JobSt
 
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
+  // The demo page at / (local API only; the cloud worker serves no page).
+  app.register(demoRoutes);
   app.register(async (scope) => routes(scope, store, opts));
   app.register(async (scope) => routes(scope, store, opts), { prefix: '/v2/:endpointId' });
   app.addHook('onClose', async () => store.close());

@@ -1,0 +1,216 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { unzipSync } from 'fflate';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tinyModelsDir } from '../scripts/onnx/stand-in-fixture.ts';
+import { loadConfig } from '../src/config.ts';
+import type { MokuroVolume } from '../src/contract/mokuro.ts';
+import { createHandler, type Handler } from '../src/handler/create-handler.ts';
+import { silentLogger } from '../src/logger.ts';
+import { loadModels } from '../src/models/load-models.ts';
+import { createOcrEngine } from '../src/pipeline/ocr-engine.ts';
+import { buildApi } from '../src/runners/local-api/build-api.ts';
+
+/**
+ * The demo page in headless Chromium (Debian's package, driven by playwright-core; playwright never
+ * downloads a browser here) against the local API running the real pipeline on the tiny stand-in
+ * models, behind an API key so the page's 401 → ask → retry path is exercised too.
+ */
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const NO_CHROMIUM = `skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+if (!HAVE_CHROMIUM) console.warn(`demo page browser test ${NO_CHROMIUM}`);
+
+// The machine's network is closed: without these, Chromium retries Google's hosts at every start.
+// playwright's launch() already gives each run a fresh temporary --user-data-dir.
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const PAGES = path.resolve(ROOT, '../shared/testdata/synthetic-pages');
+const ARTIFACTS = path.join(ROOT, 'artifacts');
+const KEY = 'demo-key';
+
+function api(handler: Handler, apiKey?: string) {
+  return buildApi({ handler, log: silentLogger(), concurrency: 1, maxQueue: 10, maxBodyBytes: 20 * 1024 * 1024, apiKey }).app;
+}
+
+describe('demo page routes', () => {
+  const noJobs: Handler = async () => ({ error: 'not used', code: 'INTERNAL' });
+
+  it('serves the page and its files without a key, the API only with one', async () => {
+    const app = api(noJobs, KEY);
+    const page = await app.inject({ method: 'GET', url: '/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.body).toContain('<script type="module" src="demo/app.js">');
+    for (const file of ['app.js', 'api.js', 'overlay.js', 'pages.js', 'zip.js']) {
+      const js = await app.inject({ method: 'GET', url: `/demo/${file}` });
+      expect([file, js.statusCode, js.headers['content-type']]).toEqual([file, 200, 'text/javascript; charset=utf-8']);
+    }
+    expect((await app.inject({ method: 'GET', url: '/demo/demo.css' })).headers['content-type']).toMatch(/^text\/css/);
+    expect((await app.inject({ method: 'GET', url: '/demo/..%2Fbuild-api.ts' })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/demo/nope.js' })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'POST', url: '/run', payload: { input: {} } })).statusCode).toBe(401);
+    await app.close();
+  });
+});
+
+describe.skipIf(!HAVE_CHROMIUM)('demo page in headless Chromium', () => {
+  let app: FastifyInstance;
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const config = loadConfig([], { EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greedy' });
+    const log = silentLogger();
+    const models = await loadModels({ ...config.models, dir: tinyModelsDir() }, log);
+    const handler = createHandler({ engine: Promise.resolve({ engine: createOcrEngine(models, config), models: [] }), config, log });
+    app = api(handler, KEY);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  /** Everything measured in the page, relative to each page image's displayed box. */
+  const measure = (page: Page) =>
+    page.$$eval('.page[data-state="done"]', (cards: any[]) =>
+      cards.map((card) => {
+        const img = card.querySelector('.sheet img');
+        const r = img.getBoundingClientRect();
+        const rel = (el: any) => {
+          const b = el.getBoundingClientRect();
+          return [b.left - r.left, b.top - r.top, b.right - r.left, b.bottom - r.top];
+        };
+        return {
+          natural: [img.naturalWidth, img.naturalHeight],
+          shown: [r.width, r.height],
+          blocks: Array.from(card.querySelectorAll('.block'), (b: any) => ({
+            rect: rel(b),
+            lines: Array.from(b.querySelectorAll('.line'), (l: any) => ({
+              rect: rel(l),
+              text: l.textContent,
+              writingMode: (globalThis as any).getComputedStyle(l).writingMode,
+            })),
+          })),
+        };
+      }),
+    );
+
+  const near = (got: number[], want: number[], tolerance = 1.5) =>
+    expect(got.every((v, i) => Math.abs(v - want[i]) <= tolerance), `${got.map((v) => v.toFixed(1))} ≈ ${want.map((v) => v.toFixed(1))}`).toBe(true);
+
+  it('uploads two pages, asks for the key, draws the blocks where the API put them, and downloads the volume', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${base}/`);
+
+    const files = ['page-001.png', 'page-002.png'].map((f) => path.join(PAGES, f));
+    // A third "page" that is not an image: it must fail on its own, in plain words.
+    const asUpload = (file: string) => ({ name: path.basename(file), mimeType: 'image/png', buffer: readFileSync(file) });
+    await page.setInputFiles('#files', [...files.map(asUpload), { name: 'zz-broken.png', mimeType: 'image/png', buffer: Buffer.from('not an image') }]);
+    await expect.poll(() => page.textContent('#chosen')).toContain('3 pages: page-001.png, page-002.png, zz-broken.png');
+    await page.fill('#title', 'Demo Chapter');
+
+    const submitted = page.waitForResponse((r) => r.url() === `${base}/run` && r.status() === 200);
+    await page.click('#submit');
+    // The server wants a key: the first /run answers 401 and the page asks for one.
+    await page.waitForSelector('#key-form:not([hidden])');
+    expect(await page.textContent('#key-message')).toContain('wants an API key');
+    await page.fill('#key', KEY);
+    await page.click('#key-form button[type="submit"]');
+    const { id } = await (await submitted).json();
+
+    await page.waitForSelector('#download-mokuro:not([disabled])', { timeout: 120_000 });
+    const status = (await (await fetch(`${base}/status/${id}`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { status: string; output: { mokuro: MokuroVolume } };
+    expect(status.status).toBe('COMPLETED');
+    const doc = status.output.mokuro;
+    expect(doc.pages.map((p) => p.img_path)).toEqual(['page-001.png', 'page-002.png']);
+    expect(doc.title).toBe('Demo Chapter');
+
+    // Per-page states, and the broken file's error in plain words.
+    expect(await page.$$eval('.page', (els: any[]) => els.map((e) => e.dataset.state))).toEqual(['done', 'done', 'error']);
+    expect(await page.textContent('.page:nth-child(3) .page-error')).toMatch(/^This file could not be read as an image\. \(images\[2\]/);
+    expect(await page.textContent('#job-status')).toMatch(/^Done: 2 pages, \d+ lines .* 1 page could not be processed/);
+
+    // Blocks and lines where the API put them, scaled to the displayed image size.
+    await page.mouse.move(0, 0); // hovering a block reveals (and so resizes) its lines
+    await page.waitForFunction(() => Array.from((globalThis as any).document.images, (i: any) => i.complete).every(Boolean));
+    const shown = await measure(page);
+    doc.pages.forEach((p, i) => {
+      const m = shown[i];
+      expect(m.natural).toEqual([p.img_width, p.img_height]);
+      const scale = m.shown[0] / p.img_width;
+      expect(m.shown[1] / p.img_height).toBeCloseTo(scale, 3);
+      expect(m.blocks).toHaveLength(p.blocks.length);
+      expect(p.blocks.length).toBeGreaterThan(0);
+      p.blocks.forEach((b, j) => {
+        near(m.blocks[j].rect, b.box.map((v) => v * scale));
+        b.lines_coords.forEach((quad, k) => {
+          const xs = quad.map((q) => q[0]);
+          const ys = quad.map((q) => q[1]);
+          near(m.blocks[j].lines[k].rect, [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)].map((v) => v * scale));
+          expect(m.blocks[j].lines[k].text).toBe(b.lines[k]);
+          expect(m.blocks[j].lines[k].writingMode).toBe(b.vertical ? 'vertical-rl' : 'horizontal-tb');
+        });
+      });
+    });
+    expect(doc.pages.some((p) => p.blocks.some((b) => b.vertical))).toBe(true);
+
+    // Text is selectable: select a line through the DOM selection API and read it back.
+    const firstLine = doc.pages[0].blocks[0].lines[0];
+    const selected = await page.$eval('.page .line', (line: any) => {
+      const g = globalThis as any;
+      const range = g.document.createRange();
+      range.selectNodeContents(line);
+      const sel = g.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      return { text: sel.toString(), userSelect: g.getComputedStyle(line).userSelect };
+    });
+    expect(selected).toEqual({ text: firstLine, userSelect: 'text' });
+    // Hover reveals a block's text; the box toggle hides the outlines.
+    const color = () => page.$eval('.page .line', (l: any) => (globalThis as any).getComputedStyle(l).color);
+    expect(await color()).toBe('rgba(0, 0, 0, 0)');
+    await page.hover('.page .block');
+    expect(await color()).not.toBe('rgba(0, 0, 0, 0)');
+    await page.uncheck('#show-boxes');
+    expect(await page.$eval('.page .block', (b: any) => (globalThis as any).getComputedStyle(b).boxShadow)).toBe('none');
+    await page.check('#show-boxes');
+
+    // The .mokuro download is the API's document; the zip holds it and the images by img_path.
+    const [mokuro] = await Promise.all([page.waitForEvent('download'), page.click('#download-mokuro')]);
+    expect(mokuro.suggestedFilename()).toBe('Demo Chapter.mokuro');
+    expect(JSON.parse(readFileSync(await mokuro.path(), 'utf8'))).toEqual(doc);
+    const [zip] = await Promise.all([page.waitForEvent('download'), page.click('#download-zip')]);
+    expect(zip.suggestedFilename()).toBe('Demo Chapter.zip');
+    const entries = unzipSync(readFileSync(await zip.path()));
+    expect(Object.keys(entries)).toEqual(['Demo Chapter.mokuro', 'Demo Chapter/page-001.png', 'Demo Chapter/page-002.png']);
+    expect(JSON.parse(Buffer.from(entries['Demo Chapter.mokuro']).toString('utf8'))).toEqual(doc);
+    expect(Buffer.from(entries['Demo Chapter/page-001.png']).equals(readFileSync(files[0]))).toBe(true);
+
+    // Artifacts to look at: the desktop page with all text shown, and a phone-sized view.
+    await page.check('#show-text');
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'demo-page.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'demo-page-phone.png'), fullPage: true });
+    // On a phone the page must not scroll sideways.
+    expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 180_000);
+});
