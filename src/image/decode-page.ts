@@ -45,7 +45,19 @@ export async function decodePage(page: PageInput, index: number, path: string, l
   }
   const bytes = decodeBase64(data);
   if (!bytes) throw new WorkerError('IMAGE_DECODE', 'not valid base64 data', { path: dataPath });
+  const name = typeof page === 'string' ? undefined : page.name;
+  return decodePageBytes(bytes, name, index, dataPath, limits);
+}
 
+/**
+ * The same for a page whose bytes came another way (an archive entry, a URL): `name` is the
+ * client's or the entry's name (made safe here), `path` names the page in errors.
+ */
+export async function decodePageBytes(bytes: Buffer, name: string | undefined, index: number, path: string, limits: PageLimits): Promise<DecodedPage> {
+  const dataPath = path;
+  if (bytes.length > limits.maxPageBytes) {
+    throw new WorkerError('PAGE_TOO_LARGE', `page is larger than the limit of ${limits.maxPageBytes} bytes`, { path: dataPath });
+  }
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -83,7 +95,7 @@ export async function decodePage(page: PageInput, index: number, path: string, l
   if (info.channels !== 3) {
     throw new WorkerError('IMAGE_DECODE', `unexpected ${info.channels}-channel image after conversion`, { path: dataPath });
   }
-  const given = typeof page === 'string' ? undefined : page.name && sanitisePageName(page.name);
+  const given = name && sanitisePageName(name);
   return {
     image: { data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length), width: info.width, height: info.height, channels: 3 },
     imgPath: given ?? defaultPageName(index, meta.format),
