@@ -1,0 +1,21 @@
+import { tinyModelsDir } from '../../scripts/onnx/stand-in-fixture.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createHandler, type Handler } from '../../src/handler/create-handler.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { loadModels, type LoadedModels } from '../../src/models/load-models.ts';
+import { createOcrEngine } from '../../src/pipeline/ocr-engine.ts';
+
+/**
+ * The real handler over real onnxruntime sessions of the tiny stand-in models (greedy decoding, CPU).
+ * `wrap` may replace the loaded sessions before the engine is built, e.g. to inject faults.
+ */
+export async function standInHandler(
+  env: Record<string, string> = {},
+  wrap: (models: LoadedModels) => LoadedModels = (m) => m,
+): Promise<{ handler: Handler; models: LoadedModels }> {
+  const config = loadConfig([], { EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greedy', ORT_INTRA_OP_THREADS: '1', ...env });
+  const log = silentLogger();
+  const models = wrap(await loadModels({ ...config.models, dir: tinyModelsDir() }, log));
+  const engine = createOcrEngine(models, config);
+  return { handler: createHandler({ engine: Promise.resolve({ engine, models: [] }), config, log }), models };
+}
