@@ -16,5 +16,9 @@ export interface DecoderStepInput {
   parents: readonly number[] | null;
 }
 
-/** Logits of the last position for every row, `[rows, vocab]` row-major. */
-export type DecoderStep = (input: DecoderStepInput) => Promise<Float32Array>;
+/**
+ * Logits of the last position for every row, `[rows, vocab]` row-major. The array may be reused by
+ * the next call, so read it before calling again. `release`, when present, is called once the
+ * decode is over (the step's buffers go back to a pool).
+ */
+export type DecoderStep = ((input: DecoderStepInput) => Promise<Float32Array>) & { release?: () => void };

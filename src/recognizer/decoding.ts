@@ -78,28 +78,33 @@ export async function decode(
   let first = true;
   let calls = 0;
   let totalRows = 0;
-  while (active.length > 0) {
-    const prefixes: (readonly number[])[] = [];
-    const crops: number[] = [];
-    const parents: number[] | null = first ? null : [];
-    for (const a of active) {
-      const r = a.search.rows();
-      const previousFirst = a.firstRow;
-      a.firstRow = prefixes.length;
-      r.prefixes.forEach((p, i) => {
-        prefixes.push(p);
-        crops.push(a.crop);
-        if (parents) parents.push(previousFirst + (r.parents ? r.parents[i] : 0));
-      });
+  try {
+    while (active.length > 0) {
+      const prefixes: (readonly number[])[] = [];
+      const crops: number[] = [];
+      const parents: number[] | null = first ? null : [];
+      for (const a of active) {
+        const r = a.search.rows();
+        const previousFirst = a.firstRow;
+        a.firstRow = prefixes.length;
+        r.prefixes.forEach((p, i) => {
+          prefixes.push(p);
+          crops.push(a.crop);
+          if (parents) parents.push(previousFirst + (r.parents ? r.parents[i] : 0));
+        });
+      }
+      const logits = await step({ prefixes, crops, parents });
+      if (logits.length !== prefixes.length * opts.vocabSize) {
+        throw new Error(`decoder returned ${logits.length} logits for ${prefixes.length} rows × ${opts.vocabSize}`);
+      }
+      calls++;
+      totalRows += prefixes.length;
+      // a finished crop leaves the batch here, so later calls carry only live rows
+      active = active.filter((a) => !a.search.advance(logits, a.firstRow));
+      first = false;
     }
-    const logits = await step({ prefixes, crops, parents });
-    if (logits.length !== prefixes.length * opts.vocabSize) {
-      throw new Error(`decoder returned ${logits.length} logits for ${prefixes.length} rows × ${opts.vocabSize}`);
-    }
-    calls++;
-    totalRows += prefixes.length;
-    active = active.filter((a) => !a.search.advance(logits, a.firstRow));
-    first = false;
+  } finally {
+    step.release?.();
   }
   return { tokens: searches.map((s) => s.result()), calls, rows: totalRows };
 }

@@ -10,7 +10,10 @@
  * Cache tensors keep whatever element type the model uses.
  */
 import ort from 'onnxruntime-node';
-import type { DecoderStep, DecoderStepInput } from './decoder-step.ts';
+import type { DecoderStep } from './decoder-step.ts';
+import { createBufferPool, type BufferLease } from './buffer-pool.ts';
+import { createKvStep } from './kv-decoder-step.ts';
+import { idsTensor, lastPositionLogits, rowsOfCrops } from './tensor-rows.ts';
 
 /** decoder hidden size = encoder output width (§4.2 config print: hidden 768) */
 export const HIDDEN_SIZE = 768;
@@ -19,17 +22,23 @@ export const DECODER_HEADS = 12;
 /** per-head width, 768 / 12 (§4.2) */
 export const HEAD_DIM = 64;
 
-const PAST = 'past_key_values.';
-const PRESENT = 'present.';
-const USE_CACHE = 'use_cache_branch';
+export const PAST = 'past_key_values.';
+export const PRESENT = 'present.';
+export const USE_CACHE = 'use_cache_branch';
 
 type Tensor = ort.Tensor;
-type Data = Float32Array | Uint16Array;
+
+/** output names, or names → tensors to write the outputs into (onnxruntime pre-allocated outputs) */
+export type Fetches = readonly string[] | Record<string, Tensor>;
 
 export interface SessionLike {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
-  run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>>;
+  /**
+   * `fetches` names the outputs wanted: onnxruntime-node copies every fetched output into a new JS
+   * buffer, and the cross-attention `present.*.encoder.*` alone are 2.4 MB per row per step.
+   */
+  run(feeds: Record<string, Tensor>, fetches: Fetches): Promise<Record<string, Tensor>>;
 }
 
 export type DecoderKind = 'plain' | 'kv-merged' | 'kv-split';
@@ -40,7 +49,7 @@ export interface BoundDecoder {
   bind(hidden: Float32Array, batch: number): DecoderStep;
 }
 
-const pick = (names: readonly string[], wanted: string) => (names.includes(wanted) ? wanted : names[0]);
+export const pick = (names: readonly string[], wanted: string) => (names.includes(wanted) ? wanted : names[0]);
 
 /** Encoder: `pixel_values [B,3,224,224]` → `last_hidden_state [B,197,768]`. */
 export function createEncoder(session: SessionLike) {
@@ -49,60 +58,22 @@ export function createEncoder(session: SessionLike) {
   return async (pixels: Float32Array, batch: number): Promise<Float32Array> => {
     const size = pixels.length / batch / 3;
     const side = Math.round(Math.sqrt(size));
-    const out = await session.run({ [input]: new ort.Tensor('float32', pixels, [batch, 3, side, side]) });
+    const out = await session.run({ [input]: new ort.Tensor('float32', pixels, [batch, 3, side, side]) }, [output]);
     return out[output].data as Float32Array;
-  };
-}
-
-/** rows of `data` (each `rowSize` long) in the order of `index` */
-function gatherRows(data: Data, rowSize: number, index: readonly number[]): Data {
-  const out = new (data.constructor as new (n: number) => Data)(index.length * rowSize);
-  index.forEach((src, r) => out.set(data.subarray(src * rowSize, (src + 1) * rowSize), r * rowSize));
-  return out;
-}
-
-function gatherTensor(t: Tensor, index: readonly number[]): Tensor {
-  const rowSize = t.dims.slice(1).reduce((a, b) => a * b, 1);
-  return new ort.Tensor(t.type as 'float32', gatherRows(t.data as Data, rowSize, index), [index.length, ...t.dims.slice(1)]);
-}
-
-function lastPositionLogits(logits: Tensor): Float32Array {
-  const [rows, T, V] = logits.dims;
-  const data = logits.data as Float32Array;
-  if (T === 1) return data;
-  const out = new Float32Array(rows * V);
-  for (let r = 0; r < rows; r++) out.set(data.subarray((r * T + T - 1) * V, (r * T + T) * V), r * V);
-  return out;
-}
-
-function idsTensor(prefixes: DecoderStepInput['prefixes'], lastOnly: boolean): Tensor {
-  const T = lastOnly ? 1 : prefixes[0].length;
-  const ids = new BigInt64Array(prefixes.length * T);
-  prefixes.forEach((p, r) => {
-    for (let t = 0; t < T; t++) ids[r * T + t] = BigInt(p[p.length - T + t]);
-  });
-  return new ort.Tensor('int64', ids, [prefixes.length, T]);
-}
-
-/** encoder_hidden_states per row, re-gathered only when the rows' crops change */
-function hiddenPerRow(hidden: Float32Array, batch: number) {
-  const perCrop = hidden.length / batch;
-  const seq = perCrop / HIDDEN_SIZE;
-  let lastKey = '';
-  let last: Tensor | undefined;
-  return (crops: readonly number[]): Tensor => {
-    const key = crops.join(',');
-    if (key !== lastKey || !last) {
-      last = new ort.Tensor('float32', gatherRows(hidden, perCrop, crops), [crops.length, seq, HIDDEN_SIZE]);
-      lastKey = key;
-    }
-    return last;
   };
 }
 
 function requireInputs(session: SessionLike, known: (name: string) => boolean, what: string): void {
   const unknown = session.inputNames.filter((n) => !known(n));
   if (unknown.length) throw new Error(`${what}: unsupported decoder inputs ${unknown.join(', ')}`);
+}
+
+/** the encoder output as a tensor `[batch, S, 768]`, and a lease-backed per-row view of it */
+export function hiddenRows(hidden: Float32Array, batch: number, lease: BufferLease) {
+  const seq = hidden.length / batch / HIDDEN_SIZE;
+  const tensor = new ort.Tensor('float32', hidden, [batch, seq, HIDDEN_SIZE]);
+  const identity = Array.from({ length: batch }, (_, c) => c);
+  return rowsOfCrops(tensor, identity, (n) => lease.take('hidden', n, Float32Array));
 }
 
 /** Detect the decoder export and build per-batch step functions. */
@@ -120,73 +91,32 @@ export function createDecoder(sessions: { decoder: SessionLike; decoderWithPast?
       : 'plain';
   requireInputs(decoder, kind === 'kv-merged' ? pastInputs : plainInputs, 'decoder');
   if (kind === 'kv-split') requireInputs(decoderWithPast!, pastInputs, 'decoder with past');
-  const logitsName = pick(decoder.outputNames, 'logits');
+  // one pool per decoder: its buffers outlive a batch, so later batches touch no fresh memory
+  const pool = createBufferPool();
 
-  if (kind === 'plain') {
-    return {
-      kind,
-      bind(hidden, batch) {
-        const states = hiddenPerRow(hidden, batch);
-        return async ({ prefixes, crops }) => {
-          const out = await decoder.run({ input_ids: idsTensor(prefixes, false), encoder_hidden_states: states(crops) });
-          return lastPositionLogits(out[logitsName]);
-        };
-      },
-    };
+  if (kind !== 'plain') {
+    const cached = kind === 'kv-merged' ? decoder : decoderWithPast!;
+    return { kind, bind: (hidden, batch) => createKvStep(decoder, cached, hidden, batch, pool.lease()) };
   }
-
-  const cached = kind === 'kv-merged' ? decoder : decoderWithPast!;
-  const pastNames = cached.inputNames.filter((n) => n.startsWith(PAST));
+  const logitsName = pick(decoder.outputNames, 'logits');
   return {
     kind,
     bind(hidden, batch) {
-      const states = hiddenPerRow(hidden, batch);
-      let past: Record<string, Tensor> = {};
-      /** encoder K/V of the first call, and which row of it holds each crop */
-      const encoderPast: Record<string, Tensor> = {};
-      let encoderRowOfCrop: number[] = [];
-      let encoderKey = '';
-      let encoderGathered: Record<string, Tensor> = {};
-
-      return async ({ prefixes, crops, parents }) => {
-        const rows = prefixes.length;
-        const first = parents === null;
-        const session = first ? decoder : cached;
-        const feeds: Record<string, Tensor> = { input_ids: idsTensor(prefixes, !first) };
-        if (session.inputNames.includes('encoder_hidden_states')) feeds.encoder_hidden_states = states(crops);
-        if (session.inputNames.includes(USE_CACHE)) feeds[USE_CACHE] = new ort.Tensor('bool', [!first], [1]);
-        if (first && hasPast(session)) {
-          // merged export, no-cache branch: empty past of sequence length 0
-          const empty = new ort.Tensor('float32', new Float32Array(0), [rows, DECODER_HEADS, 0, HEAD_DIM]);
-          for (const name of pastNames) feeds[name] = empty;
-        } else if (!first) {
-          const key = crops.join(',');
-          if (key !== encoderKey) {
-            const index = crops.map((c) => encoderRowOfCrop[c]);
-            encoderGathered = Object.fromEntries(
-              Object.entries(encoderPast).map(([name, t]) => [name, gatherTensor(t, index)]),
-            );
-            encoderKey = key;
-          }
-          for (const name of pastNames) {
-            feeds[name] = name.includes('.encoder.') ? encoderGathered[name] : gatherTensor(past[name], parents);
-          }
-        }
-        const out = await session.run(feeds);
-        const nextPast: Record<string, Tensor> = {};
-        for (const name of Object.keys(out)) {
-          if (!name.startsWith(PRESENT)) continue;
-          const pastName = PAST + name.slice(PRESENT.length);
-          if (!name.includes('.encoder.')) nextPast[pastName] = out[name];
-          else if (first) encoderPast[pastName] = out[name]; // later steps only echo it (optimum)
-        }
-        if (first) {
-          encoderRowOfCrop = [];
-          crops.forEach((c, r) => (encoderRowOfCrop[c] ??= r));
-        }
-        past = nextPast;
-        return lastPositionLogits(out[pick(session.outputNames, 'logits')]);
+      const lease = pool.lease();
+      const states = hiddenRows(hidden, batch, lease);
+      let vocab = 0;
+      const step = async ({ prefixes, crops }: Parameters<DecoderStep>[0]) => {
+        const ids = idsTensor(prefixes, false);
+        const [rows, T] = ids.dims;
+        // the logits go into a reused buffer once their width is known (the first call tells)
+        const fetches: Fetches = vocab
+          ? { [logitsName]: new ort.Tensor('float32', lease.take('logits', rows * T * vocab, Float32Array), [rows, T, vocab]) }
+          : [logitsName];
+        const out = await decoder.run({ input_ids: ids, encoder_hidden_states: states(crops) }, fetches);
+        vocab = out[logitsName].dims[2];
+        return lastPositionLogits(out[logitsName], (n) => lease.take('last', n, Float32Array));
       };
+      return Object.assign(step, { release: lease.release });
     },
   };
 }
