@@ -48,7 +48,7 @@ describe('demo page routes', () => {
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.headers['content-security-policy']).toContain("default-src 'self'");
     expect(page.body).toContain('<script type="module" src="demo/app.js">');
-    for (const file of ['app.js', 'api.js', 'overlay.js', 'pages.js', 'zip.js']) {
+    for (const file of ['app.js', 'api.js', 'card.js', 'overlay.js', 'pages.js', 'unzip.js', 'zip.js']) {
       const js = await app.inject({ method: 'GET', url: `/demo/${file}` });
       expect([file, js.statusCode, js.headers['content-type']]).toEqual([file, 200, 'text/javascript; charset=utf-8']);
     }
@@ -133,7 +133,9 @@ describe.skipIf(!HAVE_CHROMIUM)('demo page in headless Chromium', () => {
     await page.click('#key-form button[type="submit"]');
     const { id } = await (await submitted).json();
 
-    await page.waitForSelector('#download-mokuro:not([disabled])', { timeout: 120_000 });
+    // The run is over when the submit button is back; then its closing words say how it went.
+    await page.waitForSelector('#submit:not([disabled])', { timeout: 150_000 });
+    expect(await page.textContent('#job-status')).toMatch(/^Done: 2 pages, \d+ lines .* 1 page could not be processed/);
     const status = (await (await fetch(`${base}/status/${id}`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { status: string; output: { mokuro: MokuroVolume } };
     expect(status.status).toBe('COMPLETED');
     const doc = status.output.mokuro;
@@ -143,7 +145,6 @@ describe.skipIf(!HAVE_CHROMIUM)('demo page in headless Chromium', () => {
     // Per-page states, and the broken file's error in plain words.
     expect(await page.$$eval('.page', (els: any[]) => els.map((e) => e.dataset.state))).toEqual(['done', 'done', 'error']);
     expect(await page.textContent('.page:nth-child(3) .page-error')).toMatch(/^This file could not be read as an image\. \(images\[2\]/);
-    expect(await page.textContent('#job-status')).toMatch(/^Done: 2 pages, \d+ lines .* 1 page could not be processed/);
 
     // Blocks and lines where the API put them, scaled to the displayed image size.
     await page.mouse.move(0, 0); // hovering a block reveals (and so resizes) its lines
@@ -201,9 +202,11 @@ describe.skipIf(!HAVE_CHROMIUM)('demo page in headless Chromium', () => {
     expect(JSON.parse(Buffer.from(entries['Demo Chapter.mokuro']).toString('utf8'))).toEqual(doc);
     expect(Buffer.from(entries['Demo Chapter/page-001.png']).equals(readFileSync(files[0]))).toBe(true);
 
-    // Artifacts to look at: the desktop page with all text shown, and a phone-sized view.
-    await page.check('#show-text');
+    // Artifacts to look at: the desktop page with one block's text revealed as a tap reveals it,
+    // and a phone-sized view.
+    await page.evaluate(() => (globalThis as any).getSelection().removeAllRanges());
     await page.mouse.move(0, 0);
+    await page.focus('.page .block:nth-child(2)');
     await page.screenshot({ path: path.join(ARTIFACTS, 'demo-page.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'demo-page-phone.png'), fullPage: true });

@@ -15,8 +15,10 @@ const TYPES: Record<string, string> = {
   'demo.css': 'text/css; charset=utf-8',
   'app.js': 'text/javascript; charset=utf-8',
   'api.js': 'text/javascript; charset=utf-8',
+  'card.js': 'text/javascript; charset=utf-8',
   'overlay.js': 'text/javascript; charset=utf-8',
   'pages.js': 'text/javascript; charset=utf-8',
+  'unzip.js': 'text/javascript; charset=utf-8',
   'zip.js': 'text/javascript; charset=utf-8',
 };
 

@@ -7,7 +7,12 @@ const POLL_MS = 1000;
 const MAX_NETWORK_RETRIES = 8;
 const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT']);
 
-export class ApiError extends Error {}
+export class ApiError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status; // the HTTP status, when the server answered
+  }
+}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -48,7 +53,7 @@ export function createApi({ askKey }) {
         continue;
       }
       const data = await res.json().catch(() => null);
-      if (!res.ok) throw new ApiError(describeHttp(res.status, data?.error));
+      if (!res.ok) throw new ApiError(describeHttp(res.status, data?.error), res.status);
       return data;
     }
   }

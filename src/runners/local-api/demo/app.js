@@ -1,8 +1,9 @@
 // The demo page's wiring: choose pages, send them as jobs, show each page's progress and result,
 // offer the downloads. Plain browser JS served as-is (no build step).
 import { ApiError, createApi } from './api.js';
-import { drawPage } from './overlay.js';
-import { choosePages, readAsDataUrl, splitIntoJobs, uuid4 } from './pages.js';
+import { pageCard } from './card.js';
+import { choosePages, isPageEntry, naturalCompare, readAsDataUrl, splitIntoJobs, uuid4 } from './pages.js';
+import { readZip } from './unzip.js';
 import { zipStore } from './zip.js';
 
 const $ = (id) => document.getElementById(id);
@@ -22,9 +23,10 @@ const PLAIN = {
 };
 const plain = (code, message) => (PLAIN[code] ? `${PLAIN[code]} (${message})` : message);
 
-let chosen = [];
+let chosen = null; // { sources: [{ name, open }], archive?: File } — what "Process pages" sends
 let busy = false;
-let result = null; // { doc, files: Map<img_path, File> } once a run has finished
+let cards = [];
+let result = null; // { doc, cards } once a run has finished
 
 const api = createApi({ askKey });
 
@@ -50,15 +52,39 @@ function askKey(message) {
 }
 
 // --- choosing pages -----------------------------------------------------------------------
-function choose(fileList) {
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+async function chooseArchive(file) {
+  // Listed here only to show the pages; the worker reads the archive itself, in the same order.
+  const entries = (await readZip(file)).filter((e) => isPageEntry(e.name)).sort((a, b) => naturalCompare(a.name, b.name));
+  if (entries.length === 0) throw new Error(`${file.name} holds no JPEG, PNG, WebP, AVIF or GIF pages.`);
+  return { sources: entries, archive: file };
+}
+
+async function choose(fileList) {
   if (busy) return;
-  const { pages, skipped } = choosePages(fileList);
-  chosen = pages;
-  const names = pages.map((f) => f.name).join(', ');
-  let text = pages.length ? `${pages.length} page${pages.length > 1 ? 's' : ''}: ${names}` : 'No pages chosen yet.';
+  const { pages, archives, skipped } = choosePages(fileList);
+  let text;
+  chosen = null;
+  try {
+    if (archives.length > 1 || (archives.length === 1 && pages.length > 0)) {
+      throw new Error('Choose one CBZ, or page images — not both at once.');
+    }
+    if (archives.length === 1) {
+      chosen = await chooseArchive(archives[0]);
+      text = `${archives[0].name}: ${plural(chosen.sources.length, 'page')}`;
+    } else if (pages.length > 0) {
+      chosen = { sources: pages.map((f) => ({ name: f.name, open: async () => f })) };
+      text = `${plural(pages.length, 'page')}: ${pages.map((f) => f.name).join(', ')}`;
+    } else {
+      text = 'No pages chosen yet.';
+    }
+  } catch (err) {
+    text = err.message.startsWith('this file') ? `${archives[0].name} could not be opened: ${err.message}.` : err.message;
+  }
   if (skipped.length) text += ` — skipped (not images): ${skipped.join(', ')}`;
   $('chosen').textContent = text;
-  $('submit').disabled = pages.length === 0;
+  $('submit').disabled = !chosen;
 }
 
 $('files').addEventListener('change', (e) => choose(e.target.files));
@@ -74,98 +100,80 @@ document.addEventListener('drop', (e) => {
 $('show-boxes').addEventListener('change', (e) => $('pages').classList.toggle('show-boxes', e.target.checked));
 $('show-text').addEventListener('change', (e) => $('pages').classList.toggle('show-text', e.target.checked));
 
-// --- one card per page --------------------------------------------------------------------
-function pageCard(file, index) {
-  const li = document.createElement('li');
-  li.className = 'page';
-  const head = document.createElement('h3');
-  const name = document.createElement('span');
-  name.className = 'name';
-  name.textContent = `${index + 1}. ${file.name}`;
-  const state = document.createElement('span');
-  state.className = 'state';
-  head.append(name, state);
-  const error = document.createElement('p');
-  error.className = 'page-error';
-  error.hidden = true;
-  li.append(head, error);
-  const card = {
-    li,
-    file,
-    url: URL.createObjectURL(file),
-    done: false,
-    set(stateName, text) {
-      li.dataset.state = stateName;
-      state.textContent = text;
-    },
-    fail(message) {
-      card.done = true;
-      card.set('error', 'error');
-      error.textContent = message;
-      error.hidden = false;
-    },
-    show(page) {
-      card.done = true;
-      card.page = page;
-      const lines = page.blocks.reduce((n, b) => n + b.lines.length, 0);
-      card.set('done', `done · ${page.blocks.length} blocks, ${lines} lines`);
-      li.append(drawPage(page, card.url));
-    },
-  };
-  card.set('waiting', 'waiting');
-  return card;
-}
-
 // --- a run: read, split, submit, poll -------------------------------------------------------
 function status(text) {
   $('job-status').textContent = text;
 }
 
-function progress(cards) {
+function progress() {
   const done = cards.filter((c) => c.done).length;
   $('progress').max = cards.length;
   $('progress').value = done;
   return done;
 }
 
-async function runJob(job, cards, common) {
-  const mine = cards.slice(job.offset, job.offset + job.pages.length);
-  const final = await api.runJob(
-    { ...common, type: 'process_batch', stream: true, images: job.pages.map(({ name, data }) => ({ name, data })) },
-    {
-      onStatus: (s) => {
-        const label = s.status === 'IN_QUEUE' ? 'queued' : s.status === 'IN_PROGRESS' ? 'processing…' : null;
-        if (label) for (const c of mine) if (!c.done) c.set('working', label);
-        const n = progress(cards);
-        if (label) status(`${n} of ${cards.length} pages done.`);
-      },
-      onChunk: (chunk) => {
-        const card = Number.isInteger(chunk?.page_index) ? mine[chunk.page_index] : undefined;
-        if (!card || card.done) return; // the last chunk is the whole result, handled below
-        if (chunk.error) card.fail(plain(chunk.error.code, chunk.error.message));
-        else if (chunk.page) card.show(chunk.page);
-        progress(cards);
-      },
-      onRetry: (n) => status(`Connection lost; retrying (${n})…`),
+/**
+ * Runs one job over the cards `mine` (its pages, in request order). A result is matched to its card
+ * by img_path (an archive's entry path), else by position (images keep the request order).
+ */
+async function runJob(input, mine) {
+  const shown = [];
+  const cardFor = (path, index) => mine.find((c) => !c.done && c.name === path) ?? (mine[index]?.done ? undefined : mine[index]);
+  const final = await api.runJob(input, {
+    onStatus: (s) => {
+      const label = s.status === 'IN_QUEUE' ? 'queued' : s.status === 'IN_PROGRESS' ? 'processing…' : null;
+      if (label) for (const c of mine) if (!c.done) c.set('working', label);
+      const n = progress();
+      if (label) status(`${n} of ${plural(cards.length, 'page')} done.`);
     },
-  );
+    onChunk: (chunk) => {
+      if (!Number.isInteger(chunk?.page_index)) return; // the last chunk is the whole result, handled below
+      const card = cardFor(chunk.page?.img_path ?? chunk.error?.img_path, chunk.page_index);
+      if (chunk.error) card?.fail(plain(chunk.error.code, chunk.error.message));
+      else if (chunk.page) shown.push(card?.show(chunk.page));
+      progress();
+    },
+    onRetry: (n) => status(`Connection lost; retrying (${n})…`),
+  });
   if (final.status !== 'COMPLETED') {
     const why = final.error ? plain(final.output?.code, final.error) : `The job ended as ${final.status}.`;
     for (const c of mine) if (!c.done) c.fail(why);
     return null;
   }
-  // Safety net when a page's chunk was missed: the document keeps good pages in request order.
+  // Safety net for chunks missed: the document keeps the good pages in request order.
   const { mokuro, errors } = final.output;
-  const failed = new Map(errors.map((e) => [e.page_index, e]));
-  let k = 0;
-  mine.forEach((card, i) => {
-    const err = failed.get(i);
-    const page = err ? undefined : mokuro.pages[k++];
-    if (card.done) return;
-    if (err) card.fail(plain(err.code, err.message));
-    else card.show(page);
-  });
+  const failed = new Set(errors.map((e) => e.page_index));
+  for (const e of errors) cardFor(e.img_path, e.page_index)?.fail(plain(e.code, e.message));
+  let index = 0;
+  for (const page of mokuro.pages) {
+    while (failed.has(index)) index++;
+    const card = cardFor(page.img_path, index++);
+    if (card) shown.push(card.show(page));
+  }
+  for (const c of mine) if (!c.done) c.fail('The worker returned no result for this page.');
+  await Promise.all(shown);
   return final.output;
+}
+
+/** Images go as base64 pages, split into jobs that fit a request; a CBZ goes whole as `archive`. */
+async function sendAll(common) {
+  if (chosen.archive) {
+    const dataUrl = await readAsDataUrl(chosen.archive);
+    const data = dataUrl.slice(dataUrl.indexOf(',') + 1);
+    const input = { ...common, type: 'process_batch', stream: true, archive: { name: chosen.archive.name, data } };
+    return [await runJob(input, cards)];
+  }
+  const files = await Promise.all(chosen.sources.map((s) => s.open()));
+  const encoded = await Promise.all(files.map(async (f) => ({ name: f.name, data: await readAsDataUrl(f) })));
+  const jobs = splitIntoJobs(encoded);
+  // Several jobs make one volume: they share its uuids, and their documents are joined in finish().
+  if (jobs.length > 1) Object.assign(common, { title_uuid: uuid4(), volume_uuid: uuid4() });
+  const outputs = [];
+  for (const job of jobs) {
+    const input = { ...common, type: 'process_batch', stream: true, images: job.pages };
+    outputs.push(await runJob(input, cards.slice(job.offset, job.offset + job.pages.length)));
+  }
+  return outputs;
 }
 
 async function run() {
@@ -174,49 +182,45 @@ async function run() {
   $('submit').disabled = true;
   $('download-mokuro').disabled = true;
   $('download-zip').disabled = true;
-  for (const old of $('pages').querySelectorAll('img')) URL.revokeObjectURL(old.src);
-  const cards = chosen.map(pageCard);
+  for (const c of cards) c.dispose();
+  cards = chosen.sources.map(pageCard);
   $('pages').replaceChildren(...cards.map((c) => c.li));
   $('job').hidden = false;
-  progress(cards);
+  progress();
   const started = performance.now();
   try {
     status('Reading pages…');
-    const encoded = await Promise.all(chosen.map(async (f) => ({ name: f.name, data: await readAsDataUrl(f) })));
-    const jobs = splitIntoJobs(encoded);
     const title = $('title').value.trim();
-    // Several jobs make one volume: they share its uuids, and their documents are joined below.
     const common = {
       ...(title ? { title } : {}),
-      ...(jobs.length > 1 ? { title_uuid: uuid4(), volume_uuid: uuid4() } : {}),
       ...($('greedy').checked ? { options: { decoding: 'greedy' } } : {}),
     };
-    status('Sending pages…');
-    const outputs = [];
-    for (const job of jobs) outputs.push(await runJob(job, cards, common));
-    finish(outputs.filter(Boolean), cards, performance.now() - started);
+    const outputs = await sendAll(common);
+    finish(outputs.filter(Boolean), performance.now() - started);
   } catch (err) {
-    for (const c of cards) if (!c.done) c.fail(err.message);
-    status(err instanceof ApiError ? err.message : `Something went wrong: ${err.message}`);
+    const message = err instanceof ApiError && err.status === 413 && chosen.archive
+      ? 'This CBZ is too large for one request to this server. Unpack it and choose its pages instead.'
+      : err.message;
+    for (const c of cards) if (!c.done) c.fail(message);
+    status(err instanceof ApiError ? message : `Something went wrong: ${message}`);
   } finally {
     busy = false;
-    $('submit').disabled = chosen.length === 0;
+    $('submit').disabled = !chosen;
   }
 }
 
-function finish(outputs, cards, ms) {
-  progress(cards);
+function finish(outputs, ms) {
+  progress();
   const failed = cards.filter((c) => c.li.dataset.state === 'error').length;
   if (outputs.length === 0) {
     status(`No page could be processed${failed ? ' (see the errors below)' : ''}.`);
     return;
   }
   const doc = { ...outputs[0].mokuro, pages: outputs.flatMap((o) => o.mokuro.pages) };
-  const files = new Map(cards.filter((c) => c.page).map((c) => [c.page.img_path, c.file]));
-  result = { doc, files };
+  result = { doc, cards: cards.filter((c) => c.page) };
   const lines = outputs.reduce((n, o) => n + o.stats.lines, 0);
-  let text = `Done: ${doc.pages.length} page${doc.pages.length === 1 ? '' : 's'}, ${lines} lines in ${(ms / 1000).toFixed(1)} s.`;
-  if (failed) text += ` ${failed} page${failed === 1 ? '' : 's'} could not be processed (see below).`;
+  let text = `Done: ${plural(doc.pages.length, 'page')}, ${lines} lines in ${(ms / 1000).toFixed(1)} s.`;
+  if (failed) text += ` ${plural(failed, 'page')} could not be processed (see below).`;
   if (outputs.some((o) => o.stats.models === 'stand-in')) {
     text += ' This server runs stand-in models: the boxes follow the ink, but the text is not real OCR.';
   }
@@ -227,7 +231,7 @@ function finish(outputs, cards, ms) {
 
 $('submit-form').addEventListener('submit', (e) => {
   e.preventDefault();
-  if (!busy && chosen.length) run();
+  if (!busy && chosen) run();
 });
 
 // --- downloads --------------------------------------------------------------------------------
@@ -252,8 +256,6 @@ $('download-mokuro').addEventListener('click', () => {
 $('download-zip').addEventListener('click', async () => {
   if (!result) return;
   const volume = fileName(result.doc.volume);
-  const images = result.doc.pages
-    .filter((p) => result.files.has(p.img_path))
-    .map((p) => ({ name: `${volume}/${p.img_path}`, data: result.files.get(p.img_path) }));
+  const images = await Promise.all(result.cards.map(async (c) => ({ name: `${volume}/${c.page.img_path}`, data: await c.open() })));
   save(await zipStore([{ name: `${volume}.mokuro`, data: JSON.stringify(result.doc) }, ...images]), `${volume}.zip`);
 });

@@ -3,22 +3,45 @@
 
 // Base64 characters per /run body: under RunPod's 10 MB /run limit and our 20 MB default, so a
 // volume of any size goes through as several jobs sharing one volume uuid.
-const MAX_JOB_CHARS = 8_000_000;
+export const MAX_JOB_CHARS = 8_000_000;
 const IMAGE_NAME = /\.(jpe?g|png|webp|avif|gif)$/i;
+const ARCHIVE_NAME = /\.(cbz|zip)$/i;
 
-/** Mokuro orders pages by natural sort of their paths (p2 before p10). */
-const natural = new Intl.Collator(undefined, { numeric: true }).compare;
+/**
+ * Mokuro's page order (natsort): digit runs compared as numbers, the rest by code point, so
+ * p2 comes before p10 whatever the locale.
+ */
+export function naturalCompare(a, b) {
+  const x = a.split(/(\d+)/);
+  const y = b.split(/(\d+)/);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] === y[i]) continue;
+    const d = i % 2 === 1 ? Number(x[i]) - Number(y[i]) : 0; // split with a group: odd parts are digits
+    if (d) return d;
+    return x[i] < y[i] ? -1 : 1;
+  }
+  return x.length - y.length;
+}
 
-/** Splits dropped or picked files into pages (in reading order) and the names of files skipped. */
+/** Archive entries that are not pages, as the worker skips them. */
+const junk = (path) => /(^|\/)__MACOSX\//.test(path) || /(^|\/)\._[^/]*$/.test(path) || /(^|\/)Thumbs\.db$/i.test(path);
+export const isPageEntry = (path) => IMAGE_NAME.test(path) && !junk(path);
+
+/**
+ * Sorts dropped or picked files into pages (in reading order), archives, and the names of files
+ * skipped. `kind` tells what to send: images, or one archive (a CBZ is a volume by itself).
+ */
 export function choosePages(fileList) {
   const pages = [];
+  const archives = [];
   const skipped = [];
   for (const file of fileList) {
-    if (file.type.startsWith('image/') || IMAGE_NAME.test(file.name)) pages.push(file);
+    if (ARCHIVE_NAME.test(file.name)) archives.push(file);
+    else if (file.type.startsWith('image/') || IMAGE_NAME.test(file.name)) pages.push(file);
     else skipped.push(file.name);
   }
-  pages.sort((a, b) => natural(a.name, b.name));
-  return { pages, skipped };
+  pages.sort((a, b) => naturalCompare(a.name, b.name));
+  return { pages, archives, skipped };
 }
 
 /** A data URL; the API accepts the `data:image/...;base64,` prefix as is. */
