@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /**
@@ -38,6 +39,19 @@ const EnvSchema = z.object({
   MAX_PAGE_SIDE: intFromEnv(30_000, 1),
   /** decoded page bytes of one job together, checked before any page is decoded */
   MAX_REQUEST_BYTES: intFromEnv(256 * 1024 * 1024, 1),
+  /** a ZIP/CBZ given as base64 or URL: its own size, entry count, pages' total size, entry compression ratio */
+  MAX_ARCHIVE_BYTES: intFromEnv(512 * 1024 * 1024, 1),
+  MAX_ARCHIVE_ENTRIES: intFromEnv(10_000, 1),
+  MAX_ARCHIVE_UNCOMPRESSED_BYTES: intFromEnv(2 * 1024 * 1024 * 1024, 1),
+  MAX_ARCHIVE_RATIO: intFromEnv(100, 1),
+  /** URLs in jobs (SSRF protection): http besides https, private ranges allowed, host allow-list */
+  FETCH_ALLOW_HTTP: boolFromEnv,
+  FETCH_ALLOW_ADDRESSES: z.string().optional().default(''),
+  FETCH_ALLOWED_HOSTS: z.string().optional().default(''),
+  FETCH_TIMEOUT_MS: intFromEnv(120_000, 1),
+  FETCH_MAX_REDIRECTS: intFromEnv(3, 0),
+  /** URL pages downloaded ahead of the page in the models */
+  FETCH_AHEAD: intFromEnv(4, 0),
   /** key the local API requires (`Authorization: Bearer <key>` or the raw key) */
   API_KEY: z.string().min(1).optional(),
   /** request body limit of the local API (RunPod's /runsync allows 20 MB) */
@@ -87,6 +101,16 @@ export interface Config {
   };
   ocr: { decoding: 'beam' | 'greedy'; batchSize: number };
   limits: { maxPages: number; maxPageBytes: number; maxPagePixels: number; maxPageSide: number; maxRequestBytes: number };
+  archive: { maxBytes: number; maxEntries: number; maxUncompressedBytes: number; maxRatio: number };
+  /** outbound requests for URLs in jobs and uploads (src/net/url-policy.ts) */
+  fetch: {
+    allowHttp: boolean;
+    allowAddresses: string[];
+    allowedHosts: string[];
+    timeoutMs: number;
+    maxRedirects: number;
+    ahead: number;
+  };
   /** runpod.md §2: what the cloud worker loop needs; absent URLs/ids stay undefined */
   runpod: {
     takeUrl?: string;
@@ -112,6 +136,17 @@ function parseProviders(list: string): ProviderName[] {
   const providers = names as ProviderName[];
   // CPU is always the last resort unless the list already says where it goes.
   return providers.includes('cpu') ? providers : [...providers, 'cpu'];
+}
+
+const splitList = (list: string) => list.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** FETCH_ALLOW_ADDRESSES: CIDR ranges; a bare address means just that address. */
+function parseCidrs(list: string): string[] {
+  return splitList(list).map((entry) => {
+    const cidr = entry.includes('/') ? entry : `${entry}/${ipaddr.isValid(entry) && ipaddr.parse(entry).kind() === 'ipv6' ? 128 : 32}`;
+    if (!ipaddr.isValidCIDR(cidr)) throw new Error(`FETCH_ALLOW_ADDRESSES: "${entry}" is not an IP address or CIDR range`);
+    return cidr;
+  });
 }
 
 export function loadConfig(
@@ -185,6 +220,20 @@ export function loadConfig(
       maxPagePixels: e.MAX_PAGE_PIXELS,
       maxPageSide: e.MAX_PAGE_SIDE,
       maxRequestBytes: e.MAX_REQUEST_BYTES,
+    },
+    archive: {
+      maxBytes: e.MAX_ARCHIVE_BYTES,
+      maxEntries: e.MAX_ARCHIVE_ENTRIES,
+      maxUncompressedBytes: e.MAX_ARCHIVE_UNCOMPRESSED_BYTES,
+      maxRatio: e.MAX_ARCHIVE_RATIO,
+    },
+    fetch: {
+      allowHttp: e.FETCH_ALLOW_HTTP,
+      allowAddresses: parseCidrs(e.FETCH_ALLOW_ADDRESSES),
+      allowedHosts: splitList(e.FETCH_ALLOWED_HOSTS),
+      timeoutMs: e.FETCH_TIMEOUT_MS,
+      maxRedirects: e.FETCH_MAX_REDIRECTS,
+      ahead: e.FETCH_AHEAD,
     },
     runpod: {
       takeUrl: e.RUNPOD_WEBHOOK_GET_JOB,

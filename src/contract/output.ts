@@ -30,6 +30,18 @@ export const ProcessOutput = z.object({
 });
 export type ProcessOutput = z.infer<typeof ProcessOutput>;
 
+/**
+ * The answer when the document is not inline: `"output": "gzip"` puts it gzipped and base64-encoded
+ * in `mokuro_gzip`; `"upload": true` stores it in the job's s3Config bucket and gives `mokuro_url`.
+ * `mokuro_file` is the name to save it under (`<volume>.mokuro`, `.mokuro.gz` when gzipped).
+ */
+export const PackedOutput = ProcessOutput.omit({ mokuro: true }).extend({
+  mokuro_file: z.string(),
+  mokuro_gzip: z.string().optional(),
+  mokuro_url: z.url().optional(),
+});
+export type PackedOutput = z.infer<typeof PackedOutput>;
+
 export const HealthOutput = z.object({
   status: z.enum(['ready', 'loading', 'failed']),
   ready: z.boolean(),

@@ -4,12 +4,17 @@ import type { Config } from '../config.ts';
 import { JobInput } from '../contract/input.ts';
 import { describeZodError } from '../contract/issues.ts';
 import { MOKURO_FORMAT_VERSION } from '../contract/mokuro.ts';
-import type { HealthOutput, ProcessOutput } from '../contract/output.ts';
+import type { HealthOutput, PackedOutput, ProcessOutput } from '../contract/output.ts';
 import { WorkerError, publicMessage, toWorkerError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { PageEngine } from '../pipeline/page-engine.ts';
-import { jobRequestOf, processJob } from '../pipeline/process-job.ts';
+import { createHttpClient } from '../net/guarded-request.ts';
+import { createUrlPolicy } from '../net/url-policy.ts';
+import { packOutput } from '../output/pack-output.ts';
+import { processJob } from '../pipeline/process-job.ts';
+import { openPageSource } from '../sources/open-page-source.ts';
 import { checkJobLimits } from './job-limits.ts';
+import { planJob, withArchiveDefaults } from './job-plan.ts';
 import { WORKER_VERSION } from '../version.ts';
 
 /** What a runner gives the handler besides the job: cancellation and progress/stream channels. */
@@ -22,6 +27,8 @@ export interface HandlerContext {
 export interface Job {
   id?: string;
   input?: unknown;
+  /** RunPod's bucket credentials for uploads (`"upload": true`), passed next to `input` */
+  s3Config?: unknown;
 }
 
 /** A failed job, as RunPod expects it: `error` is a string. */
@@ -30,7 +37,7 @@ export interface ErrorResult {
   code: string;
 }
 
-export type HandlerResult = ProcessOutput | HealthOutput | ErrorResult;
+export type HandlerResult = ProcessOutput | PackedOutput | HealthOutput | ErrorResult;
 export type Handler = (job: Job, ctx?: HandlerContext) => Promise<HandlerResult>;
 
 /** The engine once models are loaded, with what `health` reports about them. */
@@ -56,6 +63,10 @@ export function createHandler(deps: { engine: Promise<LoadedEngine>; config: Rea
     },
   );
 
+  // one guarded client for every URL a job names and every upload (src/net/url-policy.ts)
+  const client = createHttpClient(createUrlPolicy(deps.config.fetch), deps.config.fetch);
+  const sourceLimits = { archive: deps.config.archive, maxPageBytes: deps.config.limits.maxPageBytes, fetchAhead: deps.config.fetch.ahead };
+
   const health = (): HealthOutput => ({
     status: loaded ? 'ready' : loadError ? 'failed' : 'loading',
     ready: Boolean(loaded),
@@ -78,26 +89,33 @@ export function createHandler(deps: { engine: Promise<LoadedEngine>; config: Rea
       const input = parsed.data;
       if (input.type === 'health') return health();
 
-      const req = jobRequestOf(input);
-      checkJobLimits(req, deps.config.limits);
-      const { engine } = await deps.engine.catch((err: unknown) => {
-        throw toWorkerError(err);
-      });
-      const t0 = performance.now();
-      log.info({ type: input.type, pages: req.pages.length }, 'job started');
-      const result = await processJob(
-        req,
-        { engine, limits: deps.config.limits, log, workerVersion: WORKER_VERSION },
-        {
-          signal: ctx.signal,
-          onPage: ({ index, page, error, done, total }) => {
-            ctx.progress?.({ pages_done: done, pages_total: total });
-            if (input.type === 'process_batch' && input.stream) ctx.stream?.({ page_index: index, page, error });
+      const plan = planJob(input, job);
+      if ('images' in plan.pages) checkJobLimits({ pages: plan.pages.images, field: plan.pages.field }, deps.config.limits);
+      // an archive is fetched and its directory read before waiting for models: a cold start's
+      // model loading and the download overlap, and a bad archive fails at once
+      const { source, identity } = await openPageSource(plan.pages, { ...sourceLimits, client, log }, ctx.signal);
+      try {
+        const { engine } = await deps.engine.catch((err: unknown) => {
+          throw toWorkerError(err);
+        });
+        const t0 = performance.now();
+        log.info({ type: input.type, pages: source.count, from: source.field }, 'job started');
+        const result = await processJob(
+          { source, options: plan.options, ...withArchiveDefaults(plan.fields, identity) },
+          { engine, limits: deps.config.limits, log, workerVersion: WORKER_VERSION },
+          {
+            signal: ctx.signal,
+            onPage: ({ index, page, error, done, total }) => {
+              ctx.progress?.({ pages_done: done, pages_total: total });
+              if (plan.stream) ctx.stream?.({ page_index: index, page, error });
+            },
           },
-        },
-      );
-      log.info({ ms: Math.round(performance.now() - t0), pages: result.stats.pages, errors: result.errors.length, lines: result.stats.lines }, 'job done');
-      return result;
+        );
+        log.info({ ms: Math.round(performance.now() - t0), pages: result.stats.pages, errors: result.errors.length, lines: result.stats.lines }, 'job done');
+        return await packOutput(result, plan.output, { client, signal: ctx.signal });
+      } finally {
+        source.close();
+      }
     } catch (err) {
       const e = toWorkerError(err);
       if (e.code === 'INTERNAL' || e.code === 'INFERENCE') log.error({ err: e.cause ?? e }, `job failed: ${e.message}`);

@@ -3,7 +3,12 @@ import { blankPage, truncatedJpeg } from '../../test/helpers/pages.ts';
 import { MokuroVolume } from '../contract/mokuro.ts';
 import { silentLogger } from '../logger.ts';
 import type { PageEngine } from './page-engine.ts';
+import { inlinePageSource } from '../sources/page-source.ts';
+import type { PageInput } from '../contract/input.ts';
 import { processJob } from './process-job.ts';
+
+const noFetch = () => Promise.reject(new Error('no URL pages here'));
+const source = (pages: PageInput[], field: 'images' | 'image' = 'images') => inlinePageSource(pages, field, { client: noFetch, fetchAhead: 1, maxPageBytes: 1e7 });
 
 /** An engine that reports each page's size as one block, so tests can see which page went where. */
 const sizeEngine: PageEngine = {
@@ -30,7 +35,7 @@ describe('processJob', () => {
     const pages = [await blankPage(30, 40), await truncatedJpeg(), { name: 'last.png', data: await blankPage(50, 60) }];
     const progress: number[] = [];
     const out = await processJob(
-      { pages, field: 'images', options: {}, title: 'T' },
+      { source: source(pages), options: {}, title: 'T' },
       deps,
       { onPage: (e) => progress.push(e.done) },
     );
@@ -47,11 +52,11 @@ describe('processJob', () => {
   });
 
   it('fails the job when no page could be read', async () => {
-    await expect(processJob({ pages: ['####'], field: 'image', options: {} }, deps)).rejects.toMatchObject({
+    await expect(processJob({ source: source(['####'], 'image'), options: {} }, deps)).rejects.toMatchObject({
       code: 'IMAGE_DECODE',
       message: 'image: not valid base64 data',
     });
-    await expect(processJob({ pages: ['####', '@@@@'], field: 'images', options: {} }, deps)).rejects.toMatchObject({
+    await expect(processJob({ source: source(['####', '@@@@']), options: {} }, deps)).rejects.toMatchObject({
       code: 'NO_PAGES',
     });
   });
@@ -65,7 +70,7 @@ describe('processJob', () => {
         return sizeEngine.processPage(image, o);
       },
     };
-    const out = await processJob({ pages: [await blankPage(10, 10), await blankPage(20, 20)], field: 'images', options: {} }, { ...deps, engine: flaky });
+    const out = await processJob({ source: source([await blankPage(10, 10), await blankPage(20, 20)]), options: {} }, { ...deps, engine: flaky });
     expect(out.mokuro.pages.map((p) => p.img_width)).toEqual([20]);
     expect(out.errors[0]).toMatchObject({ page_index: 0, code: 'INTERNAL' });
     expect(out.errors[0].message).not.toContain('CUDA');
@@ -73,7 +78,7 @@ describe('processJob', () => {
 
   it('refuses more pages than the limit before decoding any', async () => {
     const pages = new Array(11).fill('x');
-    await expect(processJob({ pages, field: 'images', options: {} }, deps)).rejects.toMatchObject({
+    await expect(processJob({ source: source(pages), options: {} }, deps)).rejects.toMatchObject({
       code: 'JOB_TOO_LARGE',
       message: 'images: 11 pages is over the limit of 10 pages per job',
     });
@@ -82,7 +87,7 @@ describe('processJob', () => {
   it('stops at the next page when cancelled', async () => {
     const ctl = new AbortController();
     const pages = [await blankPage(10, 10), await blankPage(10, 10)];
-    const run = processJob({ pages, field: 'images', options: {} }, deps, { signal: ctl.signal, onPage: () => ctl.abort() });
+    const run = processJob({ source: source(pages), options: {} }, deps, { signal: ctl.signal, onPage: () => ctl.abort() });
     await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
   });
 });

@@ -1,17 +1,17 @@
 import { performance } from 'node:perf_hooks';
-import type { ProcessBatchInput, ProcessOptions, PageInput } from '../contract/input.ts';
+import type { ProcessOptions } from '../contract/input.ts';
 import type { MokuroPage } from '../contract/mokuro.ts';
 import type { PageError, ProcessOutput } from '../contract/output.ts';
 import { WorkerError, errorData, toWorkerError } from '../errors.ts';
-import { decodePage, pageNameHint, type DecodedPage, type PageLimits } from '../image/decode-page.ts';
+import type { DecodedPage, PageLimits } from '../image/decode-page.ts';
 import type { Logger } from '../logger.ts';
+import type { PageSource } from '../sources/page-source.ts';
 import type { PageEngine } from './page-engine.ts';
 import { mokuroPage, mokuroVolume, uniquePaths, type VolumeFields } from './volume.ts';
 
 export interface JobRequest extends VolumeFields {
-  pages: readonly PageInput[];
-  /** how pages are named in errors: `images` for a batch, `image` for a single page */
-  field: 'images' | 'image';
+  /** the pages in reading order: inline, URLs or an archive; names them in errors */
+  source: PageSource;
   options: ProcessOptions;
 }
 
@@ -39,16 +39,16 @@ function addTimings(into: Record<string, number>, from: Record<string, number>) 
  */
 export async function processJob(req: JobRequest, deps: JobDeps, hooks: JobHooks = {}): Promise<ProcessOutput> {
   const { engine, limits, log } = deps;
-  const total = req.pages.length;
+  const { source } = req;
+  const total = source.count;
   if (total > limits.maxPages) {
-    throw new WorkerError('JOB_TOO_LARGE', `${total} pages is over the limit of ${limits.maxPages} pages per job`, { path: req.field });
+    throw new WorkerError('JOB_TOO_LARGE', `${total} pages is over the limit of ${limits.maxPages} pages per job`, { path: source.field });
   }
   const t0 = performance.now();
   const timings: Record<string, number> = {};
-  const pathOf = (i: number) => (req.field === 'images' ? `images[${i}]` : 'image');
   const decode = (i: number): Promise<DecodedPage | WorkerError> => {
     const start = performance.now();
-    return decodePage(req.pages[i], i, pathOf(i), limits).then(
+    return source.load(i, limits).then(
       (page) => {
         addTimings(timings, { decode: performance.now() - start });
         return page;
@@ -80,7 +80,7 @@ export async function processJob(req: JobRequest, deps: JobDeps, hooks: JobHooks
       if (e.code === 'ABORTED') throw e;
       if (e.code === 'INTERNAL' || e.code === 'INFERENCE') log.error({ page: i, err: e.cause ?? e }, 'page failed');
       else log.warn({ page: i, code: e.code, reason: e.message }, 'page rejected');
-      const imgPath = decoded instanceof WorkerError ? pageNameHint(req.pages[i], i) : decoded.imgPath;
+      const imgPath = decoded instanceof WorkerError ? source.nameHint(i) : decoded.imgPath;
       error = { page_index: i, img_path: imgPath, ...errorData(e) };
       errors.push(error);
     }
@@ -107,12 +107,4 @@ export async function processJob(req: JobRequest, deps: JobDeps, hooks: JobHooks
       models: engine.standIn ? 'stand-in' : 'real',
     },
   };
-}
-
-/** The page list and naming of either process type. */
-export function jobRequestOf(input: ProcessBatchInput | { type: 'process_page'; image: PageInput } & VolumeFields & { options?: ProcessOptions }): JobRequest {
-  const common = { title: input.title, volume: input.volume, title_uuid: input.title_uuid, volume_uuid: input.volume_uuid, options: input.options ?? {} };
-  return input.type === 'process_batch'
-    ? { ...common, pages: input.images, field: 'images' }
-    : { ...common, pages: [input.image], field: 'image' };
 }
