@@ -1,10 +1,11 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { describeZodError } from '../../contract/issues.ts';
 import { WorkerError, httpStatusOf, publicMessage, toWorkerError } from '../../errors.ts';
 import type { Handler } from '../../handler/create-handler.ts';
 import type { Logger } from '../../logger.ts';
 import { isAuthorised } from './auth.ts';
+import { parseJsonBody } from './parse-json-body.ts';
 import { demoRoutes } from './demo-routes.ts';
 import { createJobStore, isFinal, statusView, type JobStore, type StoredJob } from './job-store.ts';
 import { deliverWebhook } from './webhook.ts';
@@ -125,7 +126,17 @@ function routes(app: FastifyInstance, store: JobStore, opts: ApiOptions) {
  * handler as the worker loop. Built apart from `listen` so tests can call `inject`.
  */
 export function buildApi(opts: ApiOptions): { app: FastifyInstance; store: JobStore } {
-  const app: FastifyInstance = Fastify({ loggerInstance: opts.log as FastifyBaseLogger, bodyLimit: opts.maxBodyBytes, disableRequestLogging: true });
+  const app: FastifyInstance = Fastify({
+    loggerInstance: opts.log as FastifyBaseLogger,
+    bodyLimit: opts.maxBodyBytes,
+    disableRequestLogging: true,
+    // Router-level refusals (bad percent-encoding, over-long ids) would otherwise answer Fastify's own
+    // shape and echo the whole URL back; answer them like every other error.
+    frameworkErrors: (err, _req, reply: FastifyReply) => {
+      const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void reply.status(tooLong ? 414 : 400).send({ error: tooLong ? 'a path segment is longer than 100 characters' : 'the URL is not validly encoded' });
+    },
+  });
   const store = createJobStore({
     handler: opts.handler,
     concurrency: opts.concurrency,
@@ -137,12 +148,14 @@ export function buildApi(opts: ApiOptions): { app: FastifyInstance; store: JobSt
     },
   });
 
-  // `curl -d '{…}'` sends JSON labelled as a form; RunPod's own SDK does the same. Read both as JSON.
-  app.addContentTypeParser(['application/x-www-form-urlencoded', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => {
+  // `curl -d '{…}'` sends JSON labelled as a form; RunPod's own SDK does the same. Read both as JSON,
+  // with one parser that names a forbidden key rather than calling the body "not valid JSON".
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => {
     try {
-      done(null, body === '' ? undefined : JSON.parse(body as string));
-    } catch {
-      done(new WorkerError('INVALID_INPUT', 'request body is not valid JSON'), undefined);
+      done(null, parseJsonBody(body as string));
+    } catch (err) {
+      done(err as WorkerError, undefined);
     }
   });
 
