@@ -2,11 +2,12 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { unzipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyModelsDir } from '../scripts/onnx/stand-in-fixture.ts';
 import { loadConfig } from '../src/config.ts';
+import { ProcessBatchInput } from '../src/contract/input.ts';
 import type { MokuroVolume } from '../src/contract/mokuro.ts';
 import { createHandler, type Handler } from '../src/handler/create-handler.ts';
 import { silentLogger } from '../src/logger.ts';
@@ -28,6 +29,10 @@ if (!HAVE_CHROMIUM) console.warn(`demo page browser test ${NO_CHROMIUM}`);
 // The machine's network is closed: without these, Chromium retries Google's hosts at every start.
 // playwright's launch() already gives each run a fresh temporary --user-data-dir.
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+// CBZ pages go to the worker as `archive` input (issue 7); until the contract has it, that part skips.
+const ARCHIVE_INPUT = ProcessBatchInput.safeParse({ type: 'process_batch', archive: { data: 'UEsFBg==' } }).success;
+if (!ARCHIVE_INPUT) console.warn('demo page CBZ processing test skipped: the job contract has no archive input yet');
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const PAGES = path.resolve(ROOT, '../shared/testdata/synthetic-pages');
@@ -213,6 +218,62 @@ describe.skipIf(!HAVE_CHROMIUM)('demo page in headless Chromium', () => {
     // On a phone the page must not scroll sideways.
     expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 180_000);
+
+  /** A CBZ with pages out of natural order and Mac junk; fflate deflates, so the page inflates it. */
+  const cbz = () =>
+    Buffer.from(
+      zipSync({
+        'Vol 01/p10.png': readFileSync(path.join(PAGES, 'page-001.png')),
+        'Vol 01/p2.png': readFileSync(path.join(PAGES, 'page-002.png')),
+        '__MACOSX/Vol 01/._p2.png': new Uint8Array([0, 5, 22, 7]),
+      }),
+    );
+
+  it('lists a CBZ\'s pages in natural order, junk left out', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/`);
+    await page.setInputFiles('#files', { name: 'Vol 01.cbz', mimeType: 'application/zip', buffer: cbz() });
+    await expect.poll(() => page.textContent('#chosen')).toBe('Vol 01.cbz: 2 pages');
+    await page.setInputFiles('#files', { name: 'notes.cbz', mimeType: 'application/zip', buffer: Buffer.from('not a zip') });
+    await expect.poll(() => page.textContent('#chosen')).toBe('notes.cbz could not be opened: this file is not a ZIP/CBZ archive.');
+    expect(await page.isDisabled('#submit')).toBe(true);
+    await page.close();
+  });
+
+  it.skipIf(!ARCHIVE_INPUT)('processes a CBZ as one archive job and shows its pages from the archive', async () => {
+    const context = await browser.newContext({ viewport: { width: 900, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${base}/`);
+    await page.setInputFiles('#files', { name: 'Vol 01.cbz', mimeType: 'application/zip', buffer: cbz() });
+    await expect.poll(() => page.textContent('#chosen')).toBe('Vol 01.cbz: 2 pages');
+    const submitted = page.waitForResponse((r) => r.url() === `${base}/run` && r.status() === 200);
+    await page.click('#submit');
+    await page.fill('#key', KEY); // a fresh context: the key is asked for again
+    await page.click('#key-form button[type="submit"]');
+    const { id } = await (await submitted).json();
+    await page.waitForSelector('#submit:not([disabled])', { timeout: 150_000 });
+    expect(await page.textContent('#job-status')).toMatch(/^Done: 2 pages/);
+    const status = (await (await fetch(`${base}/status/${id}`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { output: { mokuro: MokuroVolume } };
+    const doc = status.output.mokuro;
+    // `Vol 01/` is dropped from the paths (Mokuro flattens a folder named like the archive).
+    expect(doc.pages.map((p) => p.img_path)).toEqual(['p2.png', 'p10.png']);
+    expect(doc.volume).toBe('Vol 01');
+    expect(await page.$$eval('.page .name', (els: any[]) => els.map((e) => e.textContent))).toEqual(['1. p2.png', '2. p10.png']);
+    await page.waitForFunction(() => Array.from((globalThis as any).document.images, (i: any) => i.complete).every(Boolean));
+    const shown = await measure(page);
+    expect(shown.map((m) => m.natural)).toEqual(doc.pages.map((p) => [p.img_width, p.img_height]));
+    expect(shown.map((m) => m.blocks.length)).toEqual(doc.pages.map((p) => p.blocks.length));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-mokuro')]);
+    expect(JSON.parse(readFileSync(await download.path(), 'utf8'))).toEqual(doc);
+    const [zip] = await Promise.all([page.waitForEvent('download'), page.click('#download-zip')]);
+    const entries = unzipSync(readFileSync(await zip.path()));
+    expect(Object.keys(entries)).toEqual(['Vol 01.mokuro', 'Vol 01/p2.png', 'Vol 01/p10.png']);
+    expect(Buffer.from(entries['Vol 01/p2.png']).equals(readFileSync(path.join(PAGES, 'page-002.png')))).toBe(true);
     expect(pageErrors).toEqual([]);
     await context.close();
   }, 180_000);

@@ -2,7 +2,7 @@
 // offer the downloads. Plain browser JS served as-is (no build step).
 import { ApiError, createApi } from './api.js';
 import { pageCard } from './card.js';
-import { choosePages, isPageEntry, naturalCompare, readAsDataUrl, splitIntoJobs, uuid4 } from './pages.js';
+import { archivePages, choosePages, readAsDataUrl, splitIntoJobs, uuid4 } from './pages.js';
 import { readZip } from './unzip.js';
 import { zipStore } from './zip.js';
 
@@ -56,7 +56,7 @@ const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 async function chooseArchive(file) {
   // Listed here only to show the pages; the worker reads the archive itself, in the same order.
-  const entries = (await readZip(file)).filter((e) => isPageEntry(e.name)).sort((a, b) => naturalCompare(a.name, b.name));
+  const entries = archivePages(file.name, await readZip(file));
   if (entries.length === 0) throw new Error(`${file.name} holds no JPEG, PNG, WebP, AVIF or GIF pages.`);
   return { sources: entries, archive: file };
 }

@@ -7,25 +7,42 @@ export const MAX_JOB_CHARS = 8_000_000;
 const IMAGE_NAME = /\.(jpe?g|png|webp|avif|gif)$/i;
 const ARCHIVE_NAME = /\.(cbz|zip)$/i;
 
+const order = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
- * Mokuro's page order (natsort): digit runs compared as numbers, the rest by code point, so
- * p2 comes before p10 whatever the locale.
+ * Mokuro's page order (natsort), as the worker sorts an archive: digit runs compared as numbers,
+ * the rest by code point, so p2 comes before p10 whatever the locale; exact ties by code point.
  */
 export function naturalCompare(a, b) {
   const x = a.split(/(\d+)/);
   const y = b.split(/(\d+)/);
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    if (x[i] === y[i]) continue;
-    const d = i % 2 === 1 ? Number(x[i]) - Number(y[i]) : 0; // split with a group: odd parts are digits
-    if (d) return d;
-    return x[i] < y[i] ? -1 : 1;
+    const c = i % 2 === 1 ? Number(x[i]) - Number(y[i]) : order(x[i], y[i]); // odd parts are digits
+    if (c) return c;
   }
-  return x.length - y.length;
+  return x.length - y.length || order(a, b);
 }
 
 /** Archive entries that are not pages, as the worker skips them. */
-const junk = (path) => /(^|\/)__MACOSX\//.test(path) || /(^|\/)\._[^/]*$/.test(path) || /(^|\/)Thumbs\.db$/i.test(path);
+function junk(path) {
+  const segments = path.split('/');
+  const base = segments.at(-1).toLowerCase();
+  return segments.includes('__MACOSX') || base.startsWith('._') || ['thumbs.db', '.ds_store', 'desktop.ini'].includes(base);
+}
 export const isPageEntry = (path) => IMAGE_NAME.test(path) && !junk(path);
+
+/**
+ * An archive's pages as the worker names them: `Vol 01.cbz` holding only `Vol 01/…` is flattened
+ * (Mokuro does so on unzipping), then natural order. `entries`: [{ name, open }].
+ */
+export function archivePages(archiveName, entries) {
+  const folder = `${archiveName.replace(ARCHIVE_NAME, '')}/`;
+  let pages = entries.filter((e) => isPageEntry(e.name));
+  if (pages.length > 0 && pages.every((e) => e.name.startsWith(folder))) {
+    pages = pages.map((e) => ({ ...e, name: e.name.slice(folder.length) }));
+  }
+  return pages.sort((a, b) => naturalCompare(a.name, b.name));
+}
 
 /**
  * Sorts dropped or picked files into pages (in reading order), archives, and the names of files
