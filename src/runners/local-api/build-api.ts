@@ -61,14 +61,14 @@ function routes(app: FastifyInstance, store: JobStore, opts: ApiOptions) {
 
   app.post('/run', async (req) => {
     const body = parse(RunBody, req.body, 'body');
-    const job = store.submit({ input: body.input, webhook: body.webhook, policy: body.policy });
+    const job = store.submit({ input: body.input, s3Config: body.s3Config, webhook: body.webhook, policy: body.policy });
     return { id: job.id, status: job.status };
   });
 
   app.post('/runsync', async (req) => {
     const wait = waitOf(req.query);
     const body = parse(RunBody, req.body, 'body');
-    const job = store.submit({ input: body.input, webhook: body.webhook, policy: body.policy, sync: true });
+    const job = store.submit({ input: body.input, s3Config: body.s3Config, webhook: body.webhook, policy: body.policy, sync: true });
     await store.wait(job, wait);
     return isFinal(job.status) ? statusView(job) : { id: job.id, status: job.status };
   });

@@ -17,6 +17,8 @@ export const RUNSYNC_RETENTION_MS = 60_000;
 
 export interface SubmitRequest {
   input: unknown;
+  /** RunPod's bucket credentials, handed to the handler next to `input` (uploads) */
+  s3Config?: unknown;
   webhook?: string;
   policy?: { executionTimeout?: number; ttl?: number };
   sync?: boolean;
@@ -25,6 +27,7 @@ export interface SubmitRequest {
 export interface StoredJob {
   id: string;
   input: unknown;
+  s3Config?: unknown;
   webhook?: string;
   status: JobStatus;
   output?: unknown;
@@ -105,7 +108,7 @@ export function createJobStore(opts: JobStoreOptions) {
     }, job.executionTimeout);
     try {
       const result = await opts.handler(
-        { id: job.id, input: job.input },
+        { id: job.id, input: job.input, ...(job.s3Config !== undefined ? { s3Config: job.s3Config } : {}) },
         {
           signal: abort.signal,
           progress: (p) => {
@@ -158,6 +161,7 @@ export function createJobStore(opts: JobStoreOptions) {
       const job: StoredJob = {
         id: `${randomUUID()}-local`,
         input: req.input,
+        s3Config: req.s3Config,
         webhook: req.webhook,
         status: 'IN_QUEUE',
         executionTimeout: req.policy?.executionTimeout ?? DEFAULT_EXECUTION_TIMEOUT_MS,
