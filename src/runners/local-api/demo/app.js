@@ -56,7 +56,10 @@ const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 async function chooseArchive(file) {
   // Listed here only to show the pages; the worker reads the archive itself, in the same order.
-  const entries = archivePages(file.name, await readZip(file));
+  const all = await readZip(file).catch((err) => {
+    throw new Error(`${file.name} could not be opened: ${err.message}.`);
+  });
+  const entries = archivePages(file.name, all);
   if (entries.length === 0) throw new Error(`${file.name} holds no JPEG, PNG, WebP, AVIF or GIF pages.`);
   return { sources: entries, archive: file };
 }
@@ -80,7 +83,7 @@ async function choose(fileList) {
       text = 'No pages chosen yet.';
     }
   } catch (err) {
-    text = err.message.startsWith('this file') ? `${archives[0].name} could not be opened: ${err.message}.` : err.message;
+    text = err.message;
   }
   if (skipped.length) text += ` — skipped (not images): ${skipped.join(', ')}`;
   $('chosen').textContent = text;
