@@ -166,11 +166,13 @@ describe('local API (RunPod endpoint routes)', () => {
   });
 
   it('requires the API key when one is set, as Bearer or raw', async () => {
-    const { call } = await start({ apiKey: 's3cret' });
+    const { call, base } = await start({ apiKey: 's3cret' });
     expect(await call('POST', '/run', { input: {} })).toMatchObject({ status: 401, body: { error: expect.stringContaining('API key') } });
     expect((await call('POST', '/run', { input: {} }, { authorization: 'Bearer wrong' })).status).toBe(401);
     expect((await call('POST', '/runsync', { input: {} }, { authorization: 'Bearer s3cret' })).body.status).toBe('COMPLETED');
     expect((await call('GET', '/health', undefined, { authorization: 's3cret' })).status).toBe(200);
+    // the demo page itself is public (it asks for the key), with or without a query string
+    for (const page of ['/', '/?from=tunnel']) expect((await fetch(base + page)).status).toBe(200);
   });
 
   it('refuses to serve beyond loopback without a key unless told to', () => {

@@ -162,7 +162,8 @@ export function buildApi(opts: ApiOptions): { app: FastifyInstance; store: JobSt
   if (opts.apiKey) {
     const key = opts.apiKey;
     app.addHook('onRequest', async (req) => {
-      if (req.method === 'GET' && (req.url === '/' || req.url.startsWith('/demo/'))) return;
+      const route = req.url.split('?')[0];
+      if (req.method === 'GET' && (route === '/' || route.startsWith('/demo/'))) return;
       if (!isAuthorised(req.headers.authorization, key)) {
         throw new WorkerError('UNAUTHORIZED', 'missing or wrong API key (send Authorization: Bearer <key>)');
       }
