@@ -63,7 +63,7 @@ export function createOcrEngine(models: LoadedModels, config: Readonly<Config>):
       const { crops, spans } = pageChunks(image, det.mask, det.blocks);
       const crop_ms = performance.now() - t0;
       const { texts, stats } = await inference('text recognition', () =>
-        recognizer(options.decoding ?? config.ocr.decoding).recogniseWithStats(crops),
+        recognizer(options.decoding ?? config.ocr.decoding).recogniseWithStats(crops, signal),
       );
       const perBlock = lineTexts(det.blocks.length, spans, texts);
       const blocks: MokuroBlock[] = det.blocks.map((b, i) => ({

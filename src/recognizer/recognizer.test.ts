@@ -65,6 +65,23 @@ describe('recognizer', () => {
     expect(texts[2]).toEqual(texts[0]);
   });
 
+  it('stops between batches once the signal is aborted', async () => {
+    const { encode, decoder, batches } = fakeModels();
+    const abort = new AbortController();
+    const rec = createRecognizer({
+      encode: async (pixels, batch) => {
+        abort.abort(); // the job is cancelled while the first batch runs
+        return encode(pixels, batch);
+      },
+      decoder,
+      vocab: VOCAB,
+      batchSize: 2,
+    });
+    const crops = Array.from({ length: 6 }, (_, i) => crop(40 + i, 64, 64));
+    await expect(rec.recogniseWithStats(crops, abort.signal)).rejects.toMatchObject({ code: 'ABORTED', message: 'job was cancelled' });
+    expect(batches).toEqual([2]);
+  });
+
   it('returns [] for no crops', async () => {
     const { encode, decoder } = fakeModels();
     expect(await createRecognizer({ encode, decoder, vocab: VOCAB }).recognise([])).toEqual([]);

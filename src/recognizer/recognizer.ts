@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { WorkerError } from '../errors.ts';
 import type { RawImage } from '../image/raw-image.ts';
 import type { DecoderStep } from './decoder-step.ts';
 import { decode, type DecodeOptions } from './decoding.ts';
@@ -40,8 +41,11 @@ export interface RecognizerStats {
 export interface Recognizer {
   /** texts in input order, each already normalised (manga-ocr post_process) */
   recognise(crops: readonly RawImage[]): Promise<string[]>;
-  /** the same, with per-stage timings of this call */
-  recogniseWithStats(crops: readonly RawImage[]): Promise<{ texts: string[]; stats: RecognizerStats }>;
+  /**
+   * The same, with per-stage timings of this call. `signal` is checked between batches, so a
+   * cancelled or timed-out job stops within one batch, not after every line of the page.
+   */
+  recogniseWithStats(crops: readonly RawImage[], signal?: AbortSignal): Promise<{ texts: string[]; stats: RecognizerStats }>;
 }
 
 /** longer strips tend to hold more characters, so batching by elongation keeps decode lengths alike */
@@ -57,7 +61,7 @@ export function createRecognizer(options: RecognizerOptions): Recognizer {
   };
   const pre = { swapRedBlue: options.swapRedBlue ?? false };
 
-  async function recogniseWithStats(crops: readonly RawImage[]) {
+  async function recogniseWithStats(crops: readonly RawImage[], signal?: AbortSignal) {
     const stats: RecognizerStats = {
       crops: crops.length, batches: 0, pre_ms: 0, encoder_ms: 0, decoder_ms: 0, post_ms: 0, decoder_calls: 0, decoder_rows: 0,
     };
@@ -68,6 +72,7 @@ export function createRecognizer(options: RecognizerOptions): Recognizer {
       .sort((a, b) => elongation(crops[a]) - elongation(crops[b]) || a - b);
 
     for (let start = 0; start < order.length; start += batchSize) {
+      if (signal?.aborted) throw new WorkerError('ABORTED', 'job was cancelled');
       const ids = order.slice(start, start + batchSize);
       const batch = ids.map((i) => crops[i]);
       let t = performance.now();
