@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * SIGTERM drains: the real entry serving the local API is sent SIGTERM while a job runs; the job
+ * must finish (logged `job done`) and the process exit 0.
+ */
+const ROOT = path.resolve(import.meta.dirname, '..');
+const PAGES = path.resolve(ROOT, '../shared/testdata/synthetic-pages');
+const modelsDir = mkdtempSync(path.join(tmpdir(), 'mokuro-sigterm-'));
+afterAll(() => rmSync(modelsDir, { recursive: true, force: true }));
+
+/** A port nobody uses right now (port 0 would hide the real one inside the child). */
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('SIGTERM on the local API', () => {
+  it('lets the running job finish, then exits 0', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'handler.ts', '--serve-api', '--rp_api_host', '127.0.0.1', '--rp_api_port', String(port)], {
+      cwd: ROOT,
+      env: { ...process.env, MODELS_DIR: modelsDir, STAND_IN_MODELS: 'always', EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greedy', LOG_LEVEL: 'info', RUNPOD_WEBHOOK_GET_JOB: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      const get = async (url: string) => (await (await fetch(base + url)).json()) as Record<string, any>;
+      for (let i = 0; i < 240; i++) {
+        const health = await get('/health').catch(() => undefined);
+        if (health?.workers?.ready >= 1) break;
+        await sleep(250);
+      }
+      const images = ['page-001.png', 'page-002.png'].map((f) => readFileSync(path.join(PAGES, f)).toString('base64'));
+      const run = (await (await fetch(`${base}/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: { type: 'process_batch', images } }) })).json()) as { id: string };
+      let status = '';
+      for (let i = 0; i < 400 && status !== 'IN_PROGRESS'; i++) {
+        status = (await get(`/status/${run.id}`)).status as string;
+        if (status !== 'IN_PROGRESS') await sleep(25);
+      }
+      expect(status).toBe('IN_PROGRESS');
+      child.kill('SIGTERM');
+      const code = await Promise.race([exited, sleep(60_000).then(() => 'timeout' as const)]);
+      expect(code).toBe(0);
+      const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; jobId?: string; pages?: number });
+      const stopping = lines.findIndex((l) => l.msg === 'stopping: finishing running jobs');
+      const done = lines.findIndex((l) => l.msg === 'job done' && l.jobId === run.id);
+      expect(stopping).toBeGreaterThanOrEqual(0);
+      expect(done).toBeGreaterThan(stopping);
+      expect(lines[done].pages).toBe(2);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 90_000);
+});
