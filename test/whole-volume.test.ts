@@ -9,7 +9,7 @@ import type { PageEngine } from '../src/pipeline/page-engine.ts';
 import { startFakeS3 } from './helpers/fake-s3.ts';
 import { startLoopbackServer, type LoopbackServer } from './helpers/loopback-server.ts';
 import { blankPage } from './helpers/pages.ts';
-import { makeZip } from './helpers/zip.ts';
+import { lieAboutSizes, makeZip } from './helpers/zip.ts';
 
 /**
  * Whole volumes through the handler with a fake engine (fast, many pages): archives in every
@@ -38,6 +38,7 @@ beforeAll(async () => {
   server = await startLoopbackServer((req, res) => {
     const body = files[(req.url ?? '').split('?')[0]];
     if (req.url === '/moved.cbz') return void res.writeHead(302, { location: '/Vol%2003.cbz' }).end();
+    if (req.url === '/slow.cbz') return void res.writeHead(200).write('PK'); // never finishes
     if (req.url === '/to-metadata.cbz') return void res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
     res.writeHead(body ? 200 : 404).end(body);
   });
@@ -71,6 +72,15 @@ describe('archive input (CBZ/ZIP as base64)', () => {
     const cbz = makeZip({ 'p1.png': await png(1), 'bomb.png': Buffer.alloc(20 * 1024 * 1024) }, 9);
     const result = await handlerWith({})({ input: { type: 'process_batch', archive: { data: cbz.toString('base64') } } });
     expect(result).toMatchObject({ code: 'ARCHIVE', error: expect.stringMatching(/^archive: entry "bomb\.png" would expand \d+× .* over the limit of 100×: refusing a possible zip bomb$/) });
+  });
+
+  it('stops an entry that inflates past the size it declares, keeping the other pages', async () => {
+    const cbz = lieAboutSizes(makeZip({ 'p1.png': await png(1), 'p2.png': Buffer.alloc(3_000_000), 'p3.png': await png(3) }, 9), 1000, 1);
+    const result = await handlerWith({})({ input: { type: 'process_batch', archive: { data: cbz.toString('base64') } } });
+    expect(pagesOf(result)).toEqual([['p1.png', 1], ['p3.png', 3]]);
+    expect(ProcessOutput.parse(result).errors).toEqual([
+      { page_index: 1, img_path: 'p2.png', code: 'ARCHIVE', message: expect.stringMatching(/^archive: entry "p2\.png": the entry is corrupt \(too many bytes/) },
+    ]);
   });
 
   it('says clearly when the caps are reached or the data is no archive', async () => {
@@ -124,6 +134,15 @@ describe('URL inputs from a loopback server', () => {
       code: 'URL_REFUSED',
       error: 'archive.url: host 127.0.0.1 is not on the allow-list (FETCH_ALLOWED_HOSTS)',
     });
+  });
+
+  it('caps the download time', async () => {
+    const t0 = Date.now();
+    expect(await handlerWith({ ...LOOPBACK_ALLOWED, FETCH_TIMEOUT_MS: '300' })({ input: { type: 'process_batch', archive: { url: `${server.origin}/slow.cbz` } } })).toEqual({
+      code: 'FETCH',
+      error: `archive.url: no complete answer from 127.0.0.1:${server.port} within 300 ms`,
+    });
+    expect(Date.now() - t0).toBeLessThan(3000);
   });
 
   it('caps the archive download and reports HTTP errors', async () => {

@@ -14,15 +14,18 @@ export function makeZip(files: Record<string, Uint8Array | Buffer | string>, lev
 }
 
 /**
- * Rewrites the declared uncompressed size of every entry (local and central headers) so that
- * an entry lies about how far it inflates, as a crafted zip bomb does.
+ * Rewrites the declared uncompressed size of the entries (local and central headers; only the
+ * `only`-th entry when given, counted from 0 in stored order) so that they lie about how far they
+ * inflate, as a crafted zip bomb does.
  */
-export function lieAboutSizes(zip: Buffer, declared: number): Buffer {
+export function lieAboutSizes(zip: Buffer, declared: number, only?: number): Buffer {
   const out = Buffer.from(zip);
+  let local = 0;
+  let central = 0;
   for (let i = 0; i + 4 <= out.length; i++) {
     const sig = out.readUInt32LE(i);
-    if (sig === 0x04034b50) out.writeUInt32LE(declared, i + 22);
-    else if (sig === 0x02014b50) out.writeUInt32LE(declared, i + 24);
+    if (sig === 0x04034b50 && (only === undefined || local++ === only)) out.writeUInt32LE(declared, i + 22);
+    else if (sig === 0x02014b50 && (only === undefined || central++ === only)) out.writeUInt32LE(declared, i + 24);
   }
   return out;
 }
