@@ -7,6 +7,7 @@ import { createDetector } from '../detector/detect-page.ts';
 import { WorkerError, isWorkerError } from '../errors.ts';
 import type { LoadedModels } from '../models/load-models.ts';
 import { createDecoder, createEncoder } from '../recognizer/manga-ocr-session.ts';
+import type { DecodeOptions } from '../recognizer/decoding.ts';
 import { DEFAULT_BATCH_SIZE_CPU, DEFAULT_BATCH_SIZE_GPU, createRecognizer, type Recognizer } from '../recognizer/recognizer.ts';
 import type { PageEngine } from './page-engine.ts';
 
@@ -24,7 +25,12 @@ async function inference<T>(what: string, run: () => Promise<T>): Promise<T> {
  * Mokuro's page OCR on the loaded sessions: detect blocks and lines, crop and chunk every line,
  * recognise all crops of the page in batches, and put the texts back per line.
  */
-export function createOcrEngine(models: LoadedModels, config: Readonly<Config>): PageEngine {
+export function createOcrEngine(
+  models: LoadedModels,
+  config: Readonly<Config>,
+  /** decoding settings beyond the mode (the benchmark caps tokens: random weights never emit EOS) */
+  decode: Partial<DecodeOptions> = {},
+): PageEngine {
   const detector = createDetector(async (tensor, size) => {
     const out = await models.detector.run({ images: new ort.Tensor('float32', tensor, [1, 3, size, size]) });
     return { blk: out.blk.data as Float32Array, seg: out.seg.data as Float32Array, det: out.det.data as Float32Array, size };
@@ -42,6 +48,7 @@ export function createOcrEngine(models: LoadedModels, config: Readonly<Config>):
         vocab: models.vocabText,
         batchSize: config.ocr.batchSize || (onGpu ? DEFAULT_BATCH_SIZE_GPU : DEFAULT_BATCH_SIZE_CPU),
         decoding: mode,
+        decode,
         // Mokuro hands BGR crops to PIL as RGB: reading our RGB crops swapped gives the same grey
         swapRedBlue: true,
       });
@@ -65,6 +72,7 @@ export function createOcrEngine(models: LoadedModels, config: Readonly<Config>):
       const { texts, stats } = await inference('text recognition', () =>
         recognizer(options.decoding ?? config.ocr.decoding).recogniseWithStats(crops, signal),
       );
+      const t1 = performance.now();
       const perBlock = lineTexts(det.blocks.length, spans, texts);
       const blocks: MokuroBlock[] = det.blocks.map((b, i) => ({
         box: b.box,
@@ -73,6 +81,7 @@ export function createOcrEngine(models: LoadedModels, config: Readonly<Config>):
         lines_coords: b.lines,
         lines: perBlock[i],
       }));
+      const assembly_ms = performance.now() - t1;
       return {
         blocks,
         lines: spans.length,
@@ -85,6 +94,7 @@ export function createOcrEngine(models: LoadedModels, config: Readonly<Config>):
           encoder: stats.encoder_ms,
           decoder: stats.decoder_ms,
           recognizer_post: stats.post_ms,
+          assembly: assembly_ms,
         },
       };
     },

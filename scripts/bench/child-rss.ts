@@ -1,0 +1,48 @@
+/**
+ * Run in a fresh process by the benchmark: a many-page process_batch through the real handler on
+ * the tiny stand-ins (real-size models would take ~5 s a page), sampling RSS every few ms. The
+ * baseline is the RSS after the models are loaded and one page has warmed them up, so the peak
+ * above it is what the job itself holds (decoded pages, crops, tensors, the request). argv: pages.
+ */
+import { loadConfig } from '../../src/config.ts';
+import { ProcessOutput } from '../../src/contract/output.ts';
+import { createHandler } from '../../src/handler/create-handler.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { loadModels } from '../../src/models/load-models.ts';
+import { createOcrEngine } from '../../src/pipeline/ocr-engine.ts';
+import { MODEL_DIRS } from './bench-models.ts';
+import { batchJob, loadWorkload } from './workload.ts';
+
+/** RSS sampling period; pages take tens of ms here, so a peak is not missed by much */
+const SAMPLE_MS = 5;
+const MB = 2 ** 20;
+
+const pageCount = Number(process.argv[2] ?? 100);
+// greedy: the tiny decoder's beam search is slow enough to dominate, and memory does not depend on it
+const config = loadConfig([], { EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greedy' });
+const log = silentLogger();
+const models = await loadModels({ ...config.models, dir: MODEL_DIRS.tiny }, log);
+const handler = createHandler({ engine: Promise.resolve({ engine: createOcrEngine(models, config), models: [] }), config, log });
+const pages = loadWorkload(pageCount);
+await handler(batchJob(pages.slice(0, 1), 'warm-up'));
+global.gc?.();
+const baseline = process.memoryUsage().rss;
+
+const job = batchJob(pages);
+let peak = process.memoryUsage().rss;
+const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), SAMPLE_MS);
+const t0 = performance.now();
+const result = ProcessOutput.parse(await handler(job));
+const wall = performance.now() - t0;
+clearInterval(timer);
+peak = Math.max(peak, process.memoryUsage().rss);
+console.log(JSON.stringify({
+  pages: result.stats.pages,
+  lines: result.stats.lines,
+  decoding: config.ocr.decoding,
+  wall_ms: Math.round(wall),
+  baseline_rss_mb: Math.round(baseline / MB),
+  peak_rss_mb: Math.round(peak / MB),
+  peak_above_models_mb: Math.round((peak - baseline) / MB),
+  max_rss_mb: Math.round((process.resourceUsage().maxRSS * 1024) / MB),
+}));

@@ -1,0 +1,69 @@
+/**
+ * The whole job path (handler → process_batch → decode → detect → crop → recognise → volume) over
+ * the workload, timed against the model clock: per-stage ms per page, lines/s, pages/s, and the
+ * overhead ratio (wall / time inside session.run).
+ */
+import { ProcessOutput } from '../../src/contract/output.ts';
+import type { LoadedModels } from '../../src/models/load-models.ts';
+import type ort from 'onnxruntime-node';
+import { benchHandler, type BenchEngineOptions } from './bench-engine.ts';
+import { batchJob, type WorkloadPage } from './workload.ts';
+
+export interface PipelineResult {
+  decoding: 'beam' | 'greedy';
+  kv_cache: boolean;
+  pages: number;
+  lines: number;
+  truth_lines: number;
+  wall_ms: number;
+  model_ms: Record<string, number> & { total: number };
+  /** wall / model time, the tiny line detector's runs counted as our overhead */
+  overhead_ratio: number;
+  /** the same without the line stand-in's runs: what production (real weights) would show */
+  overhead_ratio_production: number;
+  stand_in_lines_ms: number;
+  pages_per_s: number;
+  lines_per_s: number;
+  /** milliseconds per page for each stage the pipeline reports */
+  stage_ms_per_page: Record<string, number>;
+}
+
+const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
+
+export async function runPipeline(
+  models: { real: LoadedModels; lines: ort.InferenceSession },
+  pages: readonly WorkloadPage[],
+  o: BenchEngineOptions,
+): Promise<PipelineResult> {
+  const handler = benchHandler(models, o);
+  // warm-up on one page: first runs allocate arenas and load OpenCV, a one-off start-up cost
+  await handler(batchJob(pages.slice(0, 1), 'warm-up'));
+  const job = batchJob(pages);
+  o.clock.reset();
+  o.standInClock.reset();
+  const t0 = performance.now();
+  const result = await handler(job);
+  const wall = performance.now() - t0;
+  const parsed = ProcessOutput.safeParse(result);
+  if (!parsed.success) throw new Error(`bench job failed: ${JSON.stringify(result).slice(0, 300)}`);
+  const out = parsed.data;
+  const model = o.clock.read();
+  const modelTotal = o.clock.total();
+  const n = out.stats.pages;
+  const stage = Object.fromEntries(Object.entries(out.stats.timings_ms).map(([k, v]) => [k, round(v / n)]));
+  return {
+    decoding: o.decoding,
+    kv_cache: o.kvCache,
+    pages: n,
+    lines: out.stats.lines,
+    truth_lines: pages.reduce((k, p) => k + p.lines, 0),
+    wall_ms: round(wall),
+    model_ms: { ...Object.fromEntries(Object.entries(model).map(([k, v]) => [k, round(v)])), total: round(modelTotal) },
+    overhead_ratio: round(wall / modelTotal, 3),
+    overhead_ratio_production: round((wall - o.standInClock.total()) / modelTotal, 3),
+    stand_in_lines_ms: round(o.standInClock.total()),
+    pages_per_s: round((n / wall) * 1000, 3),
+    lines_per_s: round((out.stats.lines / wall) * 1000, 2),
+    stage_ms_per_page: stage,
+  };
+}
