@@ -7,10 +7,19 @@ export const ERROR_CODES = {
   INVALID_INPUT: { status: 400, expose: true },
   /** a page's bytes are not an image we can decode */
   IMAGE_DECODE: { status: 422, expose: true },
-  /** a page exceeds a configured size limit (bytes, pixels, side) */
+  /** one code per limit, so clients can tell which one they hit (the message states the limit) */
+  /** a page's bytes exceed MAX_PAGE_BYTES */
   PAGE_TOO_LARGE: { status: 413, expose: true },
-  /** a job exceeds a configured limit (pages, total bytes) */
-  JOB_TOO_LARGE: { status: 413, expose: true },
+  /** a page's width × height exceeds MAX_PAGE_PIXELS (decompression bombs) */
+  TOO_MANY_PIXELS: { status: 413, expose: true },
+  /** a page's longest side exceeds MAX_PAGE_SIDE */
+  PAGE_SIDE_TOO_LONG: { status: 413, expose: true },
+  /** a job has more pages than MAX_PAGES */
+  TOO_MANY_PAGES: { status: 413, expose: true },
+  /** a job's page data exceeds MAX_REQUEST_BYTES */
+  REQUEST_TOO_LARGE: { status: 413, expose: true },
+  /** an archive exceeds a MAX_ARCHIVE_* cap (bytes, entries, expanded size, compression ratio) */
+  ARCHIVE_TOO_LARGE: { status: 413, expose: true },
   /** an archive is not a readable ZIP/CBZ, an entry is corrupt or encrypted, or it looks like a zip bomb */
   ARCHIVE: { status: 422, expose: true },
   /** a URL the job gave could not be fetched (network error, HTTP status, timeout, too many redirects) */

@@ -86,9 +86,9 @@ describe('archive input (CBZ/ZIP as base64)', () => {
   it('says clearly when the caps are reached or the data is no archive', async () => {
     const three = makeZip({ 'a.png': await png(1), 'b.png': await png(1), 'c.png': await png(1) });
     const run = (env: Record<string, string>, data: string) => handlerWith(env)({ input: { type: 'process_batch', archive: { data } } });
-    expect(await run({ MAX_ARCHIVE_ENTRIES: '2' }, three.toString('base64'))).toEqual({ code: 'JOB_TOO_LARGE', error: 'archive: 3 entries is over the limit of 2 entries per archive' });
-    expect(await run({ MAX_ARCHIVE_BYTES: '100' }, three.toString('base64'))).toEqual({ code: 'JOB_TOO_LARGE', error: 'archive.data: the archive is larger than the limit of 100 bytes' });
-    expect(await run({ MAX_PAGES: '2' }, three.toString('base64'))).toEqual({ code: 'JOB_TOO_LARGE', error: 'archive: 3 pages is over the limit of 2 pages per job' });
+    expect(await run({ MAX_ARCHIVE_ENTRIES: '2' }, three.toString('base64'))).toEqual({ code: 'ARCHIVE_TOO_LARGE', error: 'archive: 3 entries is over the limit of 2 entries per archive' });
+    expect(await run({ MAX_ARCHIVE_BYTES: '100' }, three.toString('base64'))).toEqual({ code: 'ARCHIVE_TOO_LARGE', error: 'archive.data: the archive is larger than the limit of 100 bytes' });
+    expect(await run({ MAX_PAGES: '2' }, three.toString('base64'))).toEqual({ code: 'TOO_MANY_PAGES', error: 'archive: 3 pages is over the limit of 2 pages per job' });
     expect(await run({}, Buffer.from('plain text, not a zip').toString('base64'))).toMatchObject({ code: 'ARCHIVE', error: expect.stringMatching(/^archive: not a ZIP\/CBZ archive/) });
     expect(await run({}, makeZip({ 'readme.txt': Buffer.from('x') }).toString('base64'))).toMatchObject({ code: 'NO_PAGES' });
   });
@@ -147,7 +147,7 @@ describe('URL inputs from a loopback server', () => {
 
   it('caps the archive download and reports HTTP errors', async () => {
     expect(await handlerWith({ ...LOOPBACK_ALLOWED, MAX_ARCHIVE_BYTES: '1000' })({ input: { type: 'process_batch', archive: { url: `${server.origin}/big.cbz` } } })).toEqual({
-      code: 'JOB_TOO_LARGE',
+      code: 'ARCHIVE_TOO_LARGE',
       error: 'archive.url: the answer is larger than the limit of 1000 bytes',
     });
     expect(await handlerWith(LOOPBACK_ALLOWED)({ input: { type: 'process_batch', archive: { url: `${server.origin}/gone.cbz` } } })).toEqual({

@@ -69,12 +69,12 @@ describe('handler', () => {
     const loading = limited(new Promise(() => {}));
     const page = await blankPage(8, 8);
     expect(await loading({ input: { type: 'process_batch', images: [page, page, page] } })).toEqual({
-      code: 'JOB_TOO_LARGE',
+      code: 'TOO_MANY_PAGES',
       error: 'images: 3 pages is over the limit of 2 pages per job',
     });
     const bulky = Buffer.alloc(1600, 1).toString('base64');
     expect(await loading({ input: { type: 'process_batch', images: [bulky, { name: 'b.png', data: bulky }] } })).toEqual({
-      code: 'JOB_TOO_LARGE',
+      code: 'REQUEST_TOO_LARGE',
       error: 'images: 3200 bytes of page data is over the limit of 3000 bytes per job',
     });
     const ready = limited(Promise.resolve(loaded));
@@ -83,18 +83,18 @@ describe('handler', () => {
       error: 'image: page is larger than the limit of 2000 bytes',
     });
     expect(await ready({ input: { type: 'process_page', image: await blankPage(101, 100) } })).toEqual({
-      code: 'PAGE_TOO_LARGE',
+      code: 'TOO_MANY_PIXELS',
       error: 'image: 101×100 pixels is over the limit of 10000 pixels',
     });
     expect(await ready({ input: { type: 'process_page', image: { name: 'strip.png', data: await blankPage(201, 10) } } })).toEqual({
-      code: 'PAGE_TOO_LARGE',
+      code: 'PAGE_SIDE_TOO_LONG',
       error: 'image.data: 201×10 has a side over the limit of 200 pixels',
     });
     // in a batch, a page over a page limit is left out and reported; the others are kept
     const out = await ready({ input: { type: 'process_batch', images: [page, await blankPage(201, 10)] } });
     expect(out).toMatchObject({
       mokuro: { pages: [{ img_width: 8 }] },
-      errors: [{ page_index: 1, img_path: '0002', code: 'PAGE_TOO_LARGE', message: 'images[1]: 201×10 has a side over the limit of 200 pixels' }],
+      errors: [{ page_index: 1, img_path: '0002', code: 'PAGE_SIDE_TOO_LONG', message: 'images[1]: 201×10 has a side over the limit of 200 pixels' }],
     });
   });
 

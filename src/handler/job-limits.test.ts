@@ -22,12 +22,12 @@ describe('checkJobLimits', () => {
 
   it('refuses more pages than the limit, naming the field and the limit', () => {
     const err = caught(() => checkJobLimits({ field: 'images', pages: [page(1), page(1), page(1), page(1)] }, limits));
-    expect(err).toMatchObject({ code: 'JOB_TOO_LARGE', message: 'images: 4 pages is over the limit of 3 pages per job' });
+    expect(err).toMatchObject({ code: 'TOO_MANY_PAGES', message: 'images: 4 pages is over the limit of 3 pages per job' });
   });
 
   it('refuses page data over the total, counting decoded bytes of plain and named pages', () => {
     const err = caught(() => checkJobLimits({ field: 'images', pages: [page(600), { name: 'b.png', data: `data:image/png;base64,${page(401)}` }] }, limits));
-    expect(err).toMatchObject({ code: 'JOB_TOO_LARGE', message: 'images: 1001 bytes of page data is over the limit of 1000 bytes per job' });
+    expect(err).toMatchObject({ code: 'REQUEST_TOO_LARGE', message: 'images: 1001 bytes of page data is over the limit of 1000 bytes per job' });
     const single = caught(() => checkJobLimits({ field: 'image', pages: [page(1001)] }, limits));
     expect(single.message).toBe('image: 1001 bytes of page data is over the limit of 1000 bytes per job');
   });

@@ -86,11 +86,11 @@ describe('decodePage', () => {
       message: 'image: page is larger than the limit of 100 bytes',
     });
     expect(await rejection(decodePage(big, 0, 'image', { ...limits, maxPagePixels: 1000 }))).toMatchObject({
-      code: 'PAGE_TOO_LARGE',
+      code: 'TOO_MANY_PIXELS',
       message: 'image: 300×300 pixels is over the limit of 1000 pixels',
     });
     expect(await rejection(decodePage(big, 0, 'image', { ...limits, maxPageSide: 299 }))).toMatchObject({
-      code: 'PAGE_TOO_LARGE',
+      code: 'PAGE_SIDE_TOO_LONG',
       message: 'image: 300×300 has a side over the limit of 299 pixels',
     });
   });
@@ -100,10 +100,10 @@ describe('decodePage', () => {
     const bomb = (await forgedPng(60_000, 60_000)).toString('base64');
     const before = process.memoryUsage().rss;
     const err = await rejection(decodePage(bomb, 4, 'images[4]', { ...limits, maxPagePixels: 100_000_000, maxPageSide: 100_000 }));
-    expect(err).toMatchObject({ code: 'PAGE_TOO_LARGE', message: 'images[4]: 60000×60000 pixels is over the limit of 100000000 pixels' });
+    expect(err).toMatchObject({ code: 'TOO_MANY_PIXELS', message: 'images[4]: 60000×60000 pixels is over the limit of 100000000 pixels' });
     expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1024 * 1024);
     const strip = await rejection(decodePage((await forgedPng(40_000, 10)).toString('base64'), 0, 'image', { ...limits, maxPageSide: 30_000 }));
-    expect(strip).toMatchObject({ code: 'PAGE_TOO_LARGE', message: 'image: 40000×10 has a side over the limit of 30000 pixels' });
+    expect(strip).toMatchObject({ code: 'PAGE_SIDE_TOO_LONG', message: 'image: 40000×10 has a side over the limit of 30000 pixels' });
   });
 });
 

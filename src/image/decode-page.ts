@@ -72,10 +72,10 @@ export async function decodePageBytes(bytes: Buffer, name: string | undefined, i
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
   if (width * height > limits.maxPagePixels) {
-    throw new WorkerError('PAGE_TOO_LARGE', `${width}×${height} pixels is over the limit of ${limits.maxPagePixels} pixels`, { path: dataPath });
+    throw new WorkerError('TOO_MANY_PIXELS', `${width}×${height} pixels is over the limit of ${limits.maxPagePixels} pixels`, { path: dataPath });
   }
   if (Math.max(width, height) > limits.maxPageSide) {
-    throw new WorkerError('PAGE_TOO_LARGE', `${width}×${height} has a side over the limit of ${limits.maxPageSide} pixels`, { path: dataPath });
+    throw new WorkerError('PAGE_SIDE_TOO_LONG', `${width}×${height} has a side over the limit of ${limits.maxPageSide} pixels`, { path: dataPath });
   }
 
   let raw: { data: Buffer; info: OutputInfo };

@@ -79,7 +79,7 @@ describe('processJob', () => {
   it('refuses more pages than the limit before decoding any', async () => {
     const pages = new Array(11).fill('x');
     await expect(processJob({ source: source(pages), options: {} }, deps)).rejects.toMatchObject({
-      code: 'JOB_TOO_LARGE',
+      code: 'TOO_MANY_PAGES',
       message: 'images: 11 pages is over the limit of 10 pages per job',
     });
   });

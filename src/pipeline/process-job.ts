@@ -42,7 +42,7 @@ export async function processJob(req: JobRequest, deps: JobDeps, hooks: JobHooks
   const { source } = req;
   const total = source.count;
   if (total > limits.maxPages) {
-    throw new WorkerError('JOB_TOO_LARGE', `${total} pages is over the limit of ${limits.maxPages} pages per job`, { path: source.field });
+    throw new WorkerError('TOO_MANY_PAGES', `${total} pages is over the limit of ${limits.maxPages} pages per job`, { path: source.field });
   }
   const t0 = performance.now();
   const timings: Record<string, number> = {};

@@ -41,7 +41,7 @@ describe('selectArchivePages', () => {
 
   it('refuses pages whose total size is over the cap', () => {
     expect(() => selectArchivePages([entry('a.jpg'), entry('b.jpg')], undefined, { ...limits, maxUncompressedBytes: 1500 })).toThrow(
-      expect.objectContaining({ code: 'JOB_TOO_LARGE', message: 'archive: the pages would expand to 2000 bytes, over the limit of 1500 bytes per archive' }),
+      expect.objectContaining({ code: 'ARCHIVE_TOO_LARGE', message: 'archive: the pages would expand to 2000 bytes, over the limit of 1500 bytes per archive' }),
     );
   });
 

@@ -68,7 +68,7 @@ export function selectArchivePages(entries: readonly ArchiveEntry[], volume: str
     }
   }
   if (total > limits.maxUncompressedBytes) {
-    throw new WorkerError('JOB_TOO_LARGE', `the pages would expand to ${total} bytes, over the limit of ${limits.maxUncompressedBytes} bytes per archive`, { path: 'archive' });
+    throw new WorkerError('ARCHIVE_TOO_LARGE', `the pages would expand to ${total} bytes, over the limit of ${limits.maxUncompressedBytes} bytes per archive`, { path: 'archive' });
   }
   if (pages.length === 0) {
     throw new WorkerError('NO_PAGES', `no ${PAGE_SUFFIXES.join('/')} pages in the archive (${skipped.length} entries skipped)`, { path: 'archive' });

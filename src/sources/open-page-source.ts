@@ -41,13 +41,13 @@ export async function openPageSource(input: PagesInput, deps: SourceDeps, signal
   let name = archive.name;
   if ('data' in archive) {
     if (base64DecodedSize(archive.data) > limit) {
-      throw new WorkerError('JOB_TOO_LARGE', `the archive is larger than the limit of ${limit} bytes`, { path: 'archive.data' });
+      throw new WorkerError('ARCHIVE_TOO_LARGE', `the archive is larger than the limit of ${limit} bytes`, { path: 'archive.data' });
     }
     const decoded = decodeBase64(archive.data);
     if (!decoded) throw new WorkerError('ARCHIVE', 'not valid base64 data', { path: 'archive.data' });
     bytes = decoded;
   } else {
-    bytes = await fetchBytes(deps.client, archive.url, { maxBytes: limit, tooLarge: 'JOB_TOO_LARGE', path: 'archive.url', signal });
+    bytes = await fetchBytes(deps.client, archive.url, { maxBytes: limit, tooLarge: 'ARCHIVE_TOO_LARGE', path: 'archive.url', signal });
     name ??= fileNameOfUrl(archive.url);
   }
   const identity = identityFromArchiveName(name);

@@ -22,7 +22,7 @@ describe('openArchive', () => {
   it('refuses more entries than the cap before listing them', async () => {
     const zip = makeZip({ 'a.jpg': 'AA==', 'b.jpg': 'AA==', 'c.jpg': 'AA==' });
     await expect(openArchive(zip, 2)).rejects.toMatchObject({
-      code: 'JOB_TOO_LARGE',
+      code: 'ARCHIVE_TOO_LARGE',
       message: 'archive: 3 entries is over the limit of 2 entries per archive',
     });
   });

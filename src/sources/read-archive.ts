@@ -36,7 +36,7 @@ export async function openArchive(bytes: Buffer, maxEntries: number): Promise<Ar
   }
   if (zip.entryCount > maxEntries) {
     zip.close();
-    throw new WorkerError('JOB_TOO_LARGE', `${zip.entryCount} entries is over the limit of ${maxEntries} entries per archive`, { path: 'archive' });
+    throw new WorkerError('ARCHIVE_TOO_LARGE', `${zip.entryCount} entries is over the limit of ${maxEntries} entries per archive`, { path: 'archive' });
   }
   const entries = await listEntries(zip);
   return {

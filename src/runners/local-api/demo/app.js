@@ -11,8 +11,12 @@ const $ = (id) => document.getElementById(id);
 /** What each error code means, in plain words; the server's own message follows in brackets. */
 const PLAIN = {
   IMAGE_DECODE: 'This file could not be read as an image.',
-  PAGE_TOO_LARGE: 'This page is too large for the server.',
-  JOB_TOO_LARGE: 'Too many pages for one job on this server.',
+  PAGE_TOO_LARGE: 'This page file is too large for the server.',
+  TOO_MANY_PIXELS: 'This page has too many pixels for the server.',
+  PAGE_SIDE_TOO_LONG: 'This page is too tall or too wide for the server.',
+  TOO_MANY_PAGES: 'Too many pages for one job on this server.',
+  REQUEST_TOO_LARGE: 'Too much page data for one job on this server.',
+  ARCHIVE_TOO_LARGE: 'This archive is too large for the server.',
   NO_PAGES: 'No readable page was sent.',
   MODEL_LOAD: 'The server could not load its OCR models.',
   NOT_READY: 'The server is still loading its models. Try again in a moment.',
