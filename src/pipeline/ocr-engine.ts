@@ -9,7 +9,10 @@ import type { LoadedModels } from '../models/load-models.ts';
 import { createDecoder, createEncoder } from '../recognizer/manga-ocr-session.ts';
 import type { DecodeOptions } from '../recognizer/decoding.ts';
 import { DEFAULT_BATCH_SIZE_CPU, DEFAULT_BATCH_SIZE_GPU, createRecognizer, type Recognizer } from '../recognizer/recognizer.ts';
-import type { PageEngine } from './page-engine.ts';
+import type { ProcessOptions } from '../contract/input.ts';
+import type { RawImage } from '../image/raw-image.ts';
+import { createCropBatcher, type CropTicket } from './crop-batcher.ts';
+import type { PageEngine, PageResult } from './page-engine.ts';
 
 /** A model call that failed is an INFERENCE error of this page, not a crash of the job. */
 async function inference<T>(what: string, run: () => Promise<T>): Promise<T> {
@@ -57,46 +60,57 @@ export function createOcrEngine(
     return r;
   };
   recognizer(config.ocr.decoding);
+  const batcher = createCropBatcher(recognizer);
 
   return {
     providers: models.info.providers,
     standIn: models.info.standIn,
     async processPage(image, options, signal) {
-      const det = await inference('text detection', () =>
-        detector.detect(image, { channelOrder: options.detector_channels ?? 'bgr', tile: options.tile_tall_pages }),
-      );
-      if (signal?.aborted) throw new WorkerError('ABORTED', 'job was cancelled');
-      const t0 = performance.now();
-      const { crops, spans } = pageChunks(image, det.mask, det.blocks);
-      const crop_ms = performance.now() - t0;
-      const { texts, stats } = await inference('text recognition', () =>
-        recognizer(options.decoding ?? config.ocr.decoding).recogniseWithStats(crops, signal),
-      );
-      const t1 = performance.now();
-      const perBlock = lineTexts(det.blocks.length, spans, texts);
-      const blocks: MokuroBlock[] = det.blocks.map((b, i) => ({
-        box: b.box,
-        vertical: b.vertical,
-        font_size: b.font_size,
-        lines_coords: b.lines,
-        lines: perBlock[i],
-      }));
-      const assembly_ms = performance.now() - t1;
-      return {
-        blocks,
-        lines: spans.length,
-        timings: {
-          detector_pre: det.timings.pre_ms,
-          detector_run: det.timings.run_ms,
-          detector_post: det.timings.post_ms,
-          crop: crop_ms,
-          recognizer_pre: stats.pre_ms,
-          encoder: stats.encoder_ms,
-          decoder: stats.decoder_ms,
-          recognizer_post: stats.post_ms,
-          assembly: assembly_ms,
-        },
-      };
+      // announced before detection, so a page in flight behind this one merges its crops with ours
+      const ticket = batcher.expect();
+      try {
+        return await ocrPage(image, options, ticket, signal);
+      } finally {
+        ticket.cancel();
+      }
     },
   };
+
+  async function ocrPage(image: RawImage, options: ProcessOptions, ticket: CropTicket, signal?: AbortSignal): Promise<PageResult> {
+    const det = await inference('text detection', () =>
+      detector.detect(image, { channelOrder: options.detector_channels ?? 'bgr', tile: options.tile_tall_pages }),
+    );
+    if (signal?.aborted) throw new WorkerError('ABORTED', 'job was cancelled');
+    const t0 = performance.now();
+    const { crops, spans } = pageChunks(image, det.mask, det.blocks);
+    const crop_ms = performance.now() - t0;
+    const { texts, stats } = await inference('text recognition', () =>
+      ticket.recognise(crops, options.decoding ?? config.ocr.decoding, signal),
+    );
+    const t1 = performance.now();
+    const perBlock = lineTexts(det.blocks.length, spans, texts);
+    const blocks: MokuroBlock[] = det.blocks.map((b, i) => ({
+      box: b.box,
+      vertical: b.vertical,
+      font_size: b.font_size,
+      lines_coords: b.lines,
+      lines: perBlock[i],
+    }));
+    const assembly_ms = performance.now() - t1;
+    return {
+      blocks,
+      lines: spans.length,
+      timings: {
+        detector_pre: det.timings.pre_ms,
+        detector_run: det.timings.run_ms,
+        detector_post: det.timings.post_ms,
+        crop: crop_ms,
+        recognizer_pre: stats.pre_ms,
+        encoder: stats.encoder_ms,
+        decoder: stats.decoder_ms,
+        recognizer_post: stats.post_ms,
+        assembly: assembly_ms,
+      },
+    };
+  }
 }

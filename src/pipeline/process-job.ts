@@ -28,6 +28,12 @@ export interface JobDeps {
   workerVersion: string;
 }
 
+/**
+ * Pages processed at once: the OCR engine merges their line crops into shared recogniser batches
+ * (crop-batcher.ts), and the page after them decodes meanwhile. Two bound the decoded pages held.
+ */
+const PAGES_IN_FLIGHT = 2;
+
 function addTimings(into: Record<string, number>, from: Record<string, number>) {
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
 }
@@ -60,16 +66,25 @@ export async function processJob(req: JobRequest, deps: JobDeps, hooks: JobHooks
   const done: { index: number; page: MokuroPage }[] = [];
   const errors: PageError[] = [];
   let lines = 0;
-  let next = total > 0 ? decode(0) : undefined;
+  /** page i decoded, then through the engine; never rejects (a failure comes back as a WorkerError) */
+  const attempt = (i: number) =>
+    decode(i).then(async (decoded) => ({
+      decoded,
+      outcome: decoded instanceof WorkerError
+        ? decoded
+        : await engine.processPage(decoded.image, req.options, hooks.signal).catch((err: unknown) => toWorkerError(err)),
+    }));
+  const inFlight = Array.from({ length: Math.min(PAGES_IN_FLIGHT, total) }, (_, k) => attempt(k));
   for (let i = 0; i < total; i++) {
     if (hooks.signal?.aborted) throw new WorkerError('ABORTED', 'job was cancelled');
-    const decoded = await next!;
-    next = i + 1 < total ? decode(i + 1) : undefined;
+    const { decoded, outcome } = await inFlight.shift()!;
+    if (i + PAGES_IN_FLIGHT < total) inFlight.push(attempt(i + PAGES_IN_FLIGHT));
     let page: MokuroPage | undefined;
     let error: PageError | undefined;
     try {
       if (decoded instanceof WorkerError) throw decoded;
-      const result = await engine.processPage(decoded.image, req.options, hooks.signal);
+      if (outcome instanceof WorkerError) throw outcome;
+      const result = outcome;
       addTimings(timings, result.timings);
       lines += result.lines;
       page = mokuroPage(decoded.imgPath, decoded.image.width, decoded.image.height, result.blocks);
