@@ -26,6 +26,8 @@ export function createKvStep(
   hidden: Float32Array,
   batch: number,
   lease: BufferLease,
+  /** output shapes (batch axis dropped) of earlier first calls, by prefix length and encoder length */
+  firstShapes: Map<string, Record<string, { dims: number[]; type: Tensor['type'] }>>,
 ): DecoderStep {
   const pastNames = cached.inputNames.filter((n) => n.startsWith(PAST));
   const selfNames = pastNames.filter((n) => !isEncoderCache(n));
@@ -51,6 +53,9 @@ export function createKvStep(
     if (needsHidden(session)) feeds.encoder_hidden_states = states(crops);
     if (session.inputNames.includes(USE_CACHE)) feeds[USE_CACHE] = new ort.Tensor('bool', [!isFirst], [1]);
     let fetches: Fetches = firstFetches;
+    const shapeKey = `${prefixes[0].length},${hidden.length / batch}`;
+    const known = isFirst ? firstShapes.get(shapeKey) : undefined;
+    if (known) fetches = preallocated(known, rows);
     if (isFirst && pastNames.some((n) => session.inputNames.includes(n))) {
       // merged export, no-cache branch: empty past of sequence length 0
       const empty = new ort.Tensor('float32', new Float32Array(0), [rows, DECODER_HEADS, 0, HEAD_DIM]);
@@ -75,6 +80,9 @@ export function createKvStep(
       fetches = pre;
     }
     const out = await session.run(feeds, fetches);
+    if (isFirst && !known) {
+      firstShapes.set(shapeKey, Object.fromEntries(firstFetches.map((n) => [n, { dims: out[n].dims.slice(1), type: out[n].type }])));
+    }
     for (const name of pastNames) {
       const present = out[presentOf(name)];
       if (!isEncoderCache(name)) past[name] = present;
@@ -84,6 +92,14 @@ export function createKvStep(
     vocab = logits.dims[2];
     return lastPositionLogits(logits, (n) => lease.take('last', n, Float32Array));
   };
+  /** the first call's outputs written into leased buffers: a batch's encoder K/V are ~2.4 MB a crop */
+  function preallocated(shapes: Record<string, { dims: number[]; type: Tensor['type'] }>, rows: number): Record<string, Tensor> {
+    return Object.fromEntries(Object.entries(shapes).map(([name, { dims, type }]) => {
+      const length = rows * dims.reduce((a, b) => a * b, 1);
+      const data = type === 'float16' ? lease.take(`first:${name}`, length, Uint16Array) : lease.take(`first:${name}`, length, Float32Array);
+      return [name, new ort.Tensor(type as 'float32', data, [rows, ...dims])];
+    }));
+  }
   return Object.assign(step, { release: lease.release });
 }
 

@@ -96,7 +96,8 @@ export function createDecoder(sessions: { decoder: SessionLike; decoderWithPast?
 
   if (kind !== 'plain') {
     const cached = kind === 'kv-merged' ? decoder : decoderWithPast!;
-    return { kind, bind: (hidden, batch) => createKvStep(decoder, cached, hidden, batch, pool.lease()) };
+    const firstShapes = new Map();
+    return { kind, bind: (hidden, batch) => createKvStep(decoder, cached, hidden, batch, pool.lease(), firstShapes) };
   }
   const logitsName = pick(decoder.outputNames, 'logits');
   return {
