@@ -66,14 +66,19 @@ export async function processJob(req: JobRequest, deps: JobDeps, hooks: JobHooks
   const done: { index: number; page: MokuroPage }[] = [];
   const errors: PageError[] = [];
   let lines = 0;
+  /** the last page handed to the engine: pages enter it in request order, whichever decodes first */
+  let turn: Promise<unknown> = Promise.resolve();
   /** page i decoded, then through the engine; never rejects (a failure comes back as a WorkerError) */
-  const attempt = (i: number) =>
-    decode(i).then(async (decoded) => ({
+  const attempt = (i: number) => {
+    const entered = Promise.all([decode(i), turn]).then(([decoded]) => decoded);
+    turn = entered;
+    return entered.then(async (decoded) => ({
       decoded,
       outcome: decoded instanceof WorkerError
         ? decoded
         : await engine.processPage(decoded.image, req.options, hooks.signal).catch((err: unknown) => toWorkerError(err)),
     }));
+  };
   const inFlight = Array.from({ length: Math.min(PAGES_IN_FLIGHT, total) }, (_, k) => attempt(k));
   for (let i = 0; i < total; i++) {
     if (hooks.signal?.aborted) throw new WorkerError('ABORTED', 'job was cancelled');
