@@ -8,6 +8,7 @@ import { WorkerError, isWorkerError } from '../errors.ts';
 import type { LoadedModels } from '../models/load-models.ts';
 import { createDecoder, createEncoder } from '../recognizer/manga-ocr-session.ts';
 import type { DecodeOptions } from '../recognizer/decoding.ts';
+import { createNativeLogSumExp } from '../recognizer/log-sum-exp.ts';
 import { DEFAULT_BATCH_SIZE_CPU, DEFAULT_BATCH_SIZE_GPU, createRecognizer, type Recognizer } from '../recognizer/recognizer.ts';
 import type { ProcessOptions } from '../contract/input.ts';
 import type { RawImage } from '../image/raw-image.ts';
@@ -41,6 +42,7 @@ export function createOcrEngine(
   const onGpu = models.info.providers.encoder !== 'cpu';
   const encode = createEncoder(models.encoder);
   const decoder = createDecoder({ decoder: models.decoder, decoderWithPast: models.decoderWithPast });
+  const rowLogSumExp = createNativeLogSumExp();
   const recognizers = new Map<'beam' | 'greedy', Recognizer>();
   const recognizer = (mode: 'beam' | 'greedy') => {
     let r = recognizers.get(mode);
@@ -54,6 +56,7 @@ export function createOcrEngine(
         decode,
         // Mokuro hands BGR crops to PIL as RGB: reading our RGB crops swapped gives the same grey
         swapRedBlue: true,
+        rowLogSumExp,
       });
       recognizers.set(mode, r);
     }

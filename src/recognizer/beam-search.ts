@@ -84,7 +84,7 @@ export function createBeamSearch(opts: DecodeOptions): CropSearch {
 
   return {
     rows: () => (parents ? { prefixes: beams, parents } : { prefixes: [beams[0]], parents: null }),
-    advance(logits, firstRow) {
+    advance(logits, firstRow, rowLse) {
       const firstCall = parents === null;
       const V = opts.vocabSize;
       let filled = 0;
@@ -92,9 +92,10 @@ export function createBeamSearch(opts: DecodeOptions): CropSearch {
       let lse = 0;
       for (let b = 0; b < k; b++) {
         // on the first call every beam reads the same row
-        const offset = (firstRow + (firstCall ? 0 : b)) * V;
+        const row = firstRow + (firstCall ? 0 : b);
+        const offset = row * V;
         if (offset !== lseOffset) {
-          lse = logSumExp(logits, offset, V);
+          lse = rowLse ? rowLse[row] : logSumExp(logits, offset, V);
           lseOffset = offset;
         }
         const banned = bannedTokens(beams[b], opts.noRepeatNgramSize);

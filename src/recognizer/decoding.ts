@@ -1,4 +1,5 @@
 import type { DecoderStep } from './decoder-step.ts';
+import type { RowLogSumExp } from './log-sum-exp.ts';
 import { createBeamSearch } from './beam-search.ts';
 import { createGreedySearch } from './greedy.ts';
 import { EOS_ID, START_ID, VOCAB_SIZE } from './tokenizer.ts';
@@ -46,8 +47,11 @@ export const DEFAULT_DECODE_OPTIONS: Readonly<DecodeOptions> = Object.freeze({
 export interface CropSearch {
   /** the rows this crop needs next; `parents` index this crop's rows of the previous call */
   rows(): { prefixes: readonly (readonly number[])[]; parents: readonly number[] | null };
-  /** read this crop's rows from `logits` starting at `firstRow`; true when the crop is finished */
-  advance(logits: Float32Array, firstRow: number): boolean;
+  /**
+   * read this crop's rows from `logits` starting at `firstRow`; true when the crop is finished.
+   * `lse`, when given, holds every row's log-sum-exp (beam search computes it otherwise).
+   */
+  advance(logits: Float32Array, firstRow: number, lse?: Float32Array): boolean;
   /** generated ids, start token and EOS excluded */
   result(): number[];
 }
@@ -68,6 +72,8 @@ export async function decode(
   step: DecoderStep,
   cropCount: number,
   options: Partial<DecodeOptions> = {},
+  /** computes the rows' log-sum-exp for beam search outside JS (see log-sum-exp.ts) */
+  rowLogSumExp?: RowLogSumExp,
 ): Promise<DecodeResult> {
   const opts: DecodeOptions = { ...DEFAULT_DECODE_OPTIONS, ...options };
   const maxLength = Math.min(opts.maxLength, 1 + opts.maxNewTokens);
@@ -99,8 +105,9 @@ export async function decode(
       }
       calls++;
       totalRows += prefixes.length;
+      const lse = opts.mode === 'beam' && rowLogSumExp ? await rowLogSumExp(logits, prefixes.length, opts.vocabSize) : undefined;
       // a finished crop leaves the batch here, so later calls carry only live rows
-      active = active.filter((a) => !a.search.advance(logits, a.firstRow));
+      active = active.filter((a) => !a.search.advance(logits, a.firstRow, lse));
       first = false;
     }
   } finally {

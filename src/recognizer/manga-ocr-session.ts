@@ -55,10 +55,16 @@ export const pick = (names: readonly string[], wanted: string) => (names.include
 export function createEncoder(session: SessionLike) {
   const input = pick(session.inputNames, 'pixel_values');
   const output = pick(session.outputNames, 'last_hidden_state');
-  return async (pixels: Float32Array, batch: number): Promise<Float32Array> => {
+  /** the output's shape without the batch axis, once a run has shown it */
+  let perCrop: number[] | undefined;
+  return async (pixels: Float32Array, batch: number, into?: (length: number) => Float32Array): Promise<Float32Array> => {
     const size = pixels.length / batch / 3;
     const side = Math.round(Math.sqrt(size));
-    const out = await session.run({ [input]: new ort.Tensor('float32', pixels, [batch, 3, side, side]) }, [output]);
+    const fetches: Fetches = into && perCrop
+      ? { [output]: new ort.Tensor('float32', into(batch * perCrop.reduce((a, b) => a * b, 1)), [batch, ...perCrop]) }
+      : [output];
+    const out = await session.run({ [input]: new ort.Tensor('float32', pixels, [batch, 3, side, side]) }, fetches);
+    perCrop = out[output].dims.slice(1);
     return out[output].data as Float32Array;
   };
 }

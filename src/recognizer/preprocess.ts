@@ -50,9 +50,14 @@ export function pillowGrey(crop: RawImage, options: PreprocessOptions = {}, out?
  * manga-ocr preprocessing (§4.1): grey, Pillow BILINEAR resize to 224×224 (aspect not kept),
  * (v/255 − 0.5)/0.5, three equal channels. Returns `[crops.length, 3, 224, 224]`.
  */
-export function preprocess(crops: readonly RawImage[], options: PreprocessOptions = {}): Float32Array {
+export function preprocess(
+  crops: readonly RawImage[],
+  options: PreprocessOptions = {},
+  /** returns a buffer of the given length to fill (reused by the caller); a new one otherwise */
+  into: (length: number) => Float32Array = (n) => new Float32Array(n),
+): Float32Array {
   const plane = INPUT_SIZE * INPUT_SIZE;
-  const out = new Float32Array(crops.length * 3 * plane);
+  const out = into(crops.length * 3 * plane);
   const small = new Uint8Array(plane);
   for (let i = 0; i < crops.length; i++) {
     const crop = crops[i];

@@ -2,7 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { WorkerError } from '../errors.ts';
 import type { RawImage } from '../image/raw-image.ts';
 import type { DecoderStep } from './decoder-step.ts';
+import { createBufferPool } from './buffer-pool.ts';
 import { decode, type DecodeOptions } from './decoding.ts';
+import type { RowLogSumExp } from './log-sum-exp.ts';
 import { normalise } from './normalise.ts';
 import { preprocess } from './preprocess.ts';
 import { createTokenizer, type Tokenizer } from './tokenizer.ts';
@@ -13,8 +15,11 @@ export const DEFAULT_BATCH_SIZE_CPU = 8;
 export const DEFAULT_BATCH_SIZE_GPU = 32;
 
 export interface RecognizerOptions {
-  /** pixels `[batch,3,224,224]` → encoder hidden states `[batch,197,768]` */
-  encode: (pixels: Float32Array, batch: number) => Promise<Float32Array>;
+  /**
+   * pixels `[batch,3,224,224]` → encoder hidden states `[batch,197,768]`; `into(length)`, when
+   * given, returns a reused buffer the states may be written to
+   */
+  encode: (pixels: Float32Array, batch: number, into?: (length: number) => Float32Array) => Promise<Float32Array>;
   /** builds the decoder step for one batch of encoder outputs (see manga-ocr-session.ts) */
   decoder: { bind(hidden: Float32Array, batch: number): DecoderStep };
   /** vocab.txt contents, or a tokenizer made from them */
@@ -25,6 +30,8 @@ export interface RecognizerOptions {
   decode?: Partial<DecodeOptions>;
   /** see PreprocessOptions.swapRedBlue: true reproduces Mokuro's BGR-as-RGB luma on RGB crops */
   swapRedBlue?: boolean;
+  /** beam search's per-row log-sum-exp outside JS (createNativeLogSumExp); JS when absent */
+  rowLogSumExp?: RowLogSumExp;
 }
 
 export interface RecognizerStats {
@@ -60,6 +67,8 @@ export function createRecognizer(options: RecognizerOptions): Recognizer {
     vocabSize: tokenizer.vocab.length,
   };
   const pre = { swapRedBlue: options.swapRedBlue ?? false };
+  // pixels and encoder states of a batch go into reused buffers (fresh memory is slow; buffer-pool.ts)
+  const pool = createBufferPool();
 
   async function recogniseWithStats(crops: readonly RawImage[], signal?: AbortSignal) {
     const stats: RecognizerStats = {
@@ -75,21 +84,27 @@ export function createRecognizer(options: RecognizerOptions): Recognizer {
       if (signal?.aborted) throw new WorkerError('ABORTED', 'job was cancelled');
       const ids = order.slice(start, start + batchSize);
       const batch = ids.map((i) => crops[i]);
-      let t = performance.now();
-      const pixels = preprocess(batch, pre);
-      stats.pre_ms += performance.now() - t;
+      const lease = pool.lease();
+      let result: Awaited<ReturnType<typeof decode>>;
+      try {
+        let t = performance.now();
+        const pixels = preprocess(batch, pre, (n) => lease.take('pixels', n, Float32Array));
+        stats.pre_ms += performance.now() - t;
 
-      t = performance.now();
-      const hidden = await options.encode(pixels, batch.length);
-      stats.encoder_ms += performance.now() - t;
+        t = performance.now();
+        const hidden = await options.encode(pixels, batch.length, (n) => lease.take('hidden', n, Float32Array));
+        stats.encoder_ms += performance.now() - t;
 
-      t = performance.now();
-      const result = await decode(options.decoder.bind(hidden, batch.length), batch.length, decodeOptions);
-      stats.decoder_ms += performance.now() - t;
+        t = performance.now();
+        result = await decode(options.decoder.bind(hidden, batch.length), batch.length, decodeOptions, options.rowLogSumExp);
+        stats.decoder_ms += performance.now() - t;
+      } finally {
+        lease.release();
+      }
       stats.decoder_calls += result.calls;
       stats.decoder_rows += result.rows;
 
-      t = performance.now();
+      const t = performance.now();
       ids.forEach((i, k) => (texts[i] = normalise(tokenizer.decode(result.tokens[k]))));
       stats.post_ms += performance.now() - t;
       stats.batches++;
