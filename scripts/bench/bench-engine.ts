@@ -29,8 +29,10 @@ export interface BenchEngineOptions {
   threads?: number;
   tokens?: number;
   clock: ModelClock;
-  /** times the tiny line-finding detector, a benchmark artefact absent from production */
+  /** times the tiny line-finding detector's runs that were not primed (a benchmark artefact) */
   standInClock: ModelClock;
+  /** the tiny detector's outputs by page tensor (see lineFinder) */
+  lineCache: LineOutputs;
 }
 
 export function benchConfig(o: { decoding: 'beam' | 'greedy'; batchSize?: number; threads?: number }): Readonly<Config> {
@@ -52,14 +54,41 @@ export async function openBenchModels(threads?: number): Promise<{ real: LoadedM
   return { real, lines };
 }
 
+/** a cheap fingerprint of a letterboxed page tensor: the same page always letterboxes the same */
+function fingerprint(data: Float32Array): string {
+  let h = 0;
+  for (let i = 0; i < data.length; i += FINGERPRINT_STRIDE) h = (Math.imul(h, 31) + Math.round(data[i] * 255)) | 0;
+  return `${data.length}:${h}`;
+}
+/** every 997th value (a prime, so rows and channels do not alias) */
+const FINGERPRINT_STRIDE = 997;
+
+export type LineOutputs = Map<string, Record<string, ort.Tensor>>;
+
+/**
+ * The tiny detector's outputs for each page tensor, computed before timing (primeLines) so the
+ * timed run carries no benchmark artefact: only the real-size run, whose outputs are dropped.
+ */
+export function lineFinder(lines: ort.InferenceSession, cache: LineOutputs) {
+  return async (feeds: Record<string, ort.Tensor>) => {
+    const key = fingerprint(feeds.images.data as Float32Array);
+    let out = cache.get(key);
+    if (!out) {
+      out = await lines.run(feeds);
+      cache.set(key, out);
+    }
+    return out;
+  };
+}
+
 /** The real-size detector's cost with the tiny detector's outputs. */
-function pairedDetector(real: ort.InferenceSession, lines: ort.InferenceSession): ort.InferenceSession {
+function pairedDetector(real: ort.InferenceSession, findLines: ReturnType<typeof lineFinder>): ort.InferenceSession {
   return new Proxy(real, {
     get(target, prop, receiver) {
       if (prop !== 'run') return Reflect.get(target, prop, receiver);
       return async (feeds: Record<string, ort.Tensor>) => {
         await target.run(feeds);
-        return lines.run(feeds);
+        return findLines(feeds);
       };
     },
   });
@@ -70,7 +99,7 @@ export function benchHandler(models: { real: LoadedModels; lines: ort.InferenceS
   const { clock } = o;
   const timed: LoadedModels = {
     ...real,
-    detector: pairedDetector(clock.wrap(real.detector, 'detector'), o.standInClock.wrap(lines, 'lines stand-in')),
+    detector: pairedDetector(clock.wrap(real.detector, 'detector'), lineFinder(o.standInClock.wrap(lines, 'lines stand-in'), o.lineCache)),
     encoder: clock.wrap(real.encoder, 'encoder'),
     decoder: clock.wrap(real.decoder, 'decoder'),
     decoderWithPast: o.kvCache && real.decoderWithPast ? clock.wrap(real.decoderWithPast, 'decoder') : undefined,

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import ort from 'onnxruntime-node';
-import { benchConfig, openBenchModels, TOKENS_PER_LINE } from './bench-engine.ts';
+import { benchConfig, openBenchModels, TOKENS_PER_LINE, type LineOutputs } from './bench-engine.ts';
 import { ensureBenchModels } from './bench-models.ts';
 import { createModelClock } from './model-clock.ts';
 import { formatReport, type BenchResult } from './report.ts';
@@ -54,12 +54,15 @@ const models = await openBenchModels();
 const clock = createModelClock();
 const pages = loadWorkload(pageCount);
 
+const lineCache: LineOutputs = new Map();
+say('finding the workload\'s lines with the tiny detector (before timing)');
+const crops = (await workloadCrops(loadWorkload(Math.max(6, pageCount)), models.lines, lineCache)).slice(0, cropCount);
+
 say(`pipeline: ${pages.length} pages, beam, KV cache`);
-const pipeline = await runPipeline(models, pages, { decoding: 'beam', kvCache: true, clock, standInClock: createModelClock() });
+const pipeline = await runPipeline(models, pages, { decoding: 'beam', kvCache: true, clock, standInClock: createModelClock(), lineCache });
 const decode_isolated_ms_per_page = await decodeAlone(pages, benchConfig({ decoding: 'beam' }).limits);
 
-say(`recogniser comparisons on ${cropCount} crops`);
-const crops = (await workloadCrops(loadWorkload(6), models.lines)).slice(0, cropCount);
+say(`recogniser comparisons on ${crops.length} crops`);
 const { runs: recognizer, derived } = await runRecognizerSuite(models.real, clock, crops, say);
 await models.real.release();
 
