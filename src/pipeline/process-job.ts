@@ -76,7 +76,9 @@ export async function processJob(req: JobRequest, deps: JobDeps, hooks: JobHooks
       decoded,
       outcome: decoded instanceof WorkerError
         ? decoded
-        : await engine.processPage(decoded.image, req.options, hooks.signal).catch((err: unknown) => toWorkerError(err)),
+        : hooks.signal?.aborted // a page still in flight when the job stops never reaches the models
+          ? new WorkerError('ABORTED', 'job was cancelled')
+          : await engine.processPage(decoded.image, req.options, hooks.signal).catch((err: unknown) => toWorkerError(err)),
     }));
   };
   const inFlight = Array.from({ length: Math.min(PAGES_IN_FLIGHT, total) }, (_, k) => attempt(k));
