@@ -15,6 +15,11 @@ import type { RawImage } from '../image/raw-image.ts';
 import { createCropBatcher, type CropTicket } from './crop-batcher.ts';
 import type { PageEngine, PageResult } from './page-engine.ts';
 
+/** comic-text-detector's outputs (spec §2.3) */
+const DETECTOR_OUTPUTS = ['blk', 'seg', 'det'];
+/** reused detector output sets (see createOcrEngine) */
+const DETECTOR_OUTPUT_SETS = 2;
+
 /** A model call that failed is an INFERENCE error of this page, not a crash of the job. */
 async function inference<T>(what: string, run: () => Promise<T>): Promise<T> {
   try {
@@ -35,8 +40,16 @@ export function createOcrEngine(
   /** decoding settings beyond the mode (the benchmark caps tokens: random weights never emit EOS) */
   decode: Partial<DecodeOptions> = {},
 ): PageEngine {
+  // The detector's outputs (~14 MB a page) go into reused tensors: detect-page.ts reads them
+  // synchronously right after each run, so a set is free again by the next run; two sets for margin.
+  const outputSets: Record<string, ort.Tensor>[] = [];
+  let nextSet = 0;
   const detector = createDetector(async (tensor, size) => {
-    const out = await models.detector.run({ images: new ort.Tensor('float32', tensor, [1, 3, size, size]) });
+    const slot = nextSet;
+    nextSet = (nextSet + 1) % DETECTOR_OUTPUT_SETS;
+    const reuse = outputSets[slot]?.seg.dims[2] === size ? outputSets[slot] : undefined;
+    const out = await models.detector.run({ images: new ort.Tensor('float32', tensor, [1, 3, size, size]) }, reuse ?? DETECTOR_OUTPUTS);
+    outputSets[slot] = reuse ?? { blk: out.blk, seg: out.seg, det: out.det };
     return { blk: out.blk.data as Float32Array, seg: out.seg.data as Float32Array, det: out.det.data as Float32Array, size };
   });
   const onGpu = models.info.providers.encoder !== 'cpu';
