@@ -90,4 +90,26 @@ describe('processJob', () => {
     const run = processJob({ source: source(pages), options: {} }, deps, { signal: ctl.signal, onPage: () => ctl.abort() });
     await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
   });
+
+  it('returns from a cancelled job only after the page still in the models has left them', async () => {
+    const ctl = new AbortController();
+    const left: number[] = [];
+    const slow: PageEngine = {
+      ...sizeEngine,
+      processPage: async (image, o, signal) => {
+        if (left.length === 0) ctl.abort(); // cancelled while the first page is in the models
+        await new Promise((r) => setTimeout(r, 100));
+        left.push(Date.now());
+        return sizeEngine.processPage(image, o, signal);
+      },
+    };
+    const pages = [await blankPage(10, 10), await blankPage(10, 10), await blankPage(10, 10)];
+    const run = processJob({ source: source(pages), options: {} }, { ...deps, engine: slow }, { signal: ctl.signal });
+    await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
+    const returned = Date.now();
+    expect(left.length).toBeGreaterThan(0);
+    expect(Math.max(...left)).toBeLessThanOrEqual(returned);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(left.every((t) => t <= returned)).toBe(true); // nothing was still running after the return
+  });
 });

@@ -82,8 +82,13 @@ export async function processJob(req: JobRequest, deps: JobDeps, hooks: JobHooks
     }));
   };
   const inFlight = Array.from({ length: Math.min(PAGES_IN_FLIGHT, total) }, (_, k) => attempt(k));
+  /** a stopped job returns only once the pages still in flight have left the models (they see the signal) */
+  const abort = async (e = new WorkerError('ABORTED', 'job was cancelled')) => {
+    await Promise.all(inFlight);
+    throw e;
+  };
   for (let i = 0; i < total; i++) {
-    if (hooks.signal?.aborted) throw new WorkerError('ABORTED', 'job was cancelled');
+    if (hooks.signal?.aborted) await abort();
     const { decoded, outcome } = await inFlight.shift()!;
     if (i + PAGES_IN_FLIGHT < total) inFlight.push(attempt(i + PAGES_IN_FLIGHT));
     let page: MokuroPage | undefined;
@@ -99,7 +104,7 @@ export async function processJob(req: JobRequest, deps: JobDeps, hooks: JobHooks
       log.debug({ page: i, lines: result.lines, blocks: result.blocks.length }, 'page done');
     } catch (err) {
       const e = toWorkerError(err);
-      if (e.code === 'ABORTED') throw e;
+      if (e.code === 'ABORTED') await abort(e);
       if (e.code === 'INTERNAL' || e.code === 'INFERENCE') log.error({ page: i, err: e.cause ?? e }, 'page failed');
       else log.warn({ page: i, code: e.code, reason: e.message }, 'page rejected');
       const imgPath = decoded instanceof WorkerError ? source.nameHint(i) : decoded.imgPath;
