@@ -94,11 +94,13 @@ describe('processJob', () => {
   it('returns from a cancelled job only after the page still in the models has left them', async () => {
     const ctl = new AbortController();
     const left: number[] = [];
+    let calls = 0;
     const slow: PageEngine = {
       ...sizeEngine,
       processPage: async (image, o, signal) => {
-        if (left.length === 0) ctl.abort(); // cancelled while the first page is in the models
-        await new Promise((r) => setTimeout(r, 100));
+        const call = ++calls;
+        if (call === 2) ctl.abort(); // cancelled while two pages are in the models
+        await new Promise((r) => setTimeout(r, call === 1 ? 50 : 200));
         left.push(Date.now());
         return sizeEngine.processPage(image, o, signal);
       },
@@ -109,7 +111,7 @@ describe('processJob', () => {
     const returned = Date.now();
     expect(left.length).toBeGreaterThan(0);
     expect(Math.max(...left)).toBeLessThanOrEqual(returned);
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 400));
     expect(left.every((t) => t <= returned)).toBe(true); // nothing was still running after the return
   });
 });
