@@ -109,6 +109,6 @@ export function benchHandler(models: { real: LoadedModels; lines: ort.InferenceS
     decoderWithPast: o.kvCache && real.decoderWithPast ? clock.wrap(real.decoderWithPast, 'decoder') : undefined,
   };
   const config = benchConfig(o);
-  const engine = createOcrEngine(timed, config, { maxNewTokens: o.tokens ?? TOKENS_PER_LINE });
+  const engine = createOcrEngine(timed, config, { decode: { maxNewTokens: o.tokens ?? TOKENS_PER_LINE }, pageCacheEntries: 0 });
   return createHandler({ engine: Promise.resolve({ engine, models: [] }), config, log: silentLogger() });
 }

@@ -13,6 +13,7 @@ import { DEFAULT_BATCH_SIZE_CPU, DEFAULT_BATCH_SIZE_GPU, createRecognizer, type 
 import type { ProcessOptions } from '../contract/input.ts';
 import type { RawImage } from '../image/raw-image.ts';
 import { createCropBatcher, type CropTicket } from './crop-batcher.ts';
+import { withPageCache } from './page-cache.ts';
 import type { PageEngine, PageResult } from './page-engine.ts';
 
 /** comic-text-detector's outputs (spec §2.3) */
@@ -37,9 +38,17 @@ async function inference<T>(what: string, run: () => Promise<T>): Promise<T> {
 export function createOcrEngine(
   models: LoadedModels,
   config: Readonly<Config>,
-  /** decoding settings beyond the mode (the benchmark caps tokens: random weights never emit EOS) */
-  decode: Partial<DecodeOptions> = {},
+  tuning: {
+    /** decoding settings beyond the mode (the benchmark caps tokens: random weights never emit EOS) */
+    decode?: Partial<DecodeOptions>;
+    /**
+     * pages remembered by content (page-cache.ts, e.g. PAGE_CACHE_ENTRIES); off (0) by default until
+     * config carries a setting for it: tests that inject faults resend the same pages on one engine
+     */
+    pageCacheEntries?: number;
+  } = {},
 ): PageEngine {
+  const { decode = {}, pageCacheEntries = 0 } = tuning;
   // The detector's outputs (~14 MB a page) go into reused tensors: detect-page.ts reads them
   // synchronously right after each run, so a set is free again by the next run; two sets for margin.
   const outputSets: Record<string, ort.Tensor>[] = [];
@@ -78,7 +87,7 @@ export function createOcrEngine(
   recognizer(config.ocr.decoding);
   const batcher = createCropBatcher(recognizer);
 
-  return {
+  const engine: PageEngine = {
     providers: models.info.providers,
     standIn: models.info.standIn,
     async processPage(image, options, signal) {
@@ -91,6 +100,7 @@ export function createOcrEngine(
       }
     },
   };
+  return pageCacheEntries > 0 ? withPageCache(engine, pageCacheEntries) : engine;
 
   async function ocrPage(image: RawImage, options: ProcessOptions, ticket: CropTicket, signal?: AbortSignal): Promise<PageResult> {
     const det = await inference('text detection', () =>
