@@ -36,12 +36,19 @@ export interface Detector {
 }
 
 export function createDetector(run: DetectorRun): Detector {
+  /** input tensors no run holds any more: one per page in flight, reused instead of reallocated */
+  const spare: Float32Array[] = [];
   const detectOne = async (image: RawImage, opts: LetterboxOptions & { size: number }): Promise<PageDetection> => {
     const ready = loadOpenCv(); // loads once, overlapping the first page's pre-processing
     const t0 = performance.now();
-    const { tensor, letterbox: lb } = letterbox(image, opts);
+    const { tensor, letterbox: lb } = letterbox(image, { ...opts, out: spare.pop() });
     const t1 = performance.now();
-    const outputs = await run(tensor, opts.size);
+    let outputs: DetectorOutputs;
+    try {
+      outputs = await run(tensor, opts.size);
+    } finally {
+      spare.push(tensor);
+    }
     const t2 = performance.now();
     await ready;
     const t3 = performance.now();

@@ -76,3 +76,17 @@ describe('letterbox', () => {
     expect(ms).toBeLessThan(500);
   });
 });
+
+describe('letterbox into a reused tensor', () => {
+  it('gives the same tensor as a fresh one, padding cleared of the previous page', () => {
+    const page = (w: number, h: number, v: number) => ({ data: new Uint8Array(w * h * 3).fill(v), width: w, height: h, channels: 3 as const });
+    const out = new Float32Array(3 * 8 * 8).fill(0.5); // a previous page's values everywhere
+    for (const [w, h] of [[8, 4], [4, 8], [8, 8], [3, 5]]) {
+      const fresh = letterbox(page(w, h, 200), { size: 8 }).tensor;
+      const reused = letterbox(page(w, h, 200), { size: 8, out }).tensor;
+      expect(reused).toBe(out);
+      expect(Array.from(reused)).toEqual(Array.from(fresh));
+      out.fill(0.5);
+    }
+  });
+});

@@ -18,6 +18,11 @@ export interface LetterboxOptions {
    * twice and so feeds B,G,R planes (spec §2.2 step 4); 'rgb' is what the model was trained on.
    */
   channelOrder?: 'bgr' | 'rgb';
+  /**
+   * A [1,3,S,S] tensor to fill instead of allocating one: filling fresh memory costs more than the
+   * letterbox itself on small machines (a new 12 MB array per page), so the detector reuses its buffers.
+   */
+  out?: Float32Array;
 }
 
 export interface LetterboxResult {
@@ -41,7 +46,8 @@ export function letterbox(image: RawImage, opts: LetterboxOptions = {}): Letterb
   const pixels =
     newW === W && newH === H ? image.data : resizeBilinear({ data: image.data, width: W, height: H, channels: cn }, newW, newH);
 
-  const tensor = new Float32Array(3 * S * S); // zeros = black padding on the right and bottom
+  const reuse = opts.out?.length === 3 * S * S;
+  const tensor = reuse ? opts.out! : new Float32Array(3 * S * S); // a new array is zeros = black padding
   // source channel feeding each tensor plane
   const planeSrc = cn === 1 ? [0, 0, 0] : opts.channelOrder === 'rgb' ? [0, 1, 2] : [2, 1, 0];
   const plane = S * S;
@@ -52,7 +58,9 @@ export function letterbox(image: RawImage, opts: LetterboxOptions = {}): Letterb
       let si = y * newW * cn + c;
       let di = base + y * S;
       for (let x = 0; x < newW; x++, si += cn, di++) tensor[di] = INV255[pixels[si]];
+      if (reuse && dw > 0) tensor.fill(0, di, base + (y + 1) * S);
     }
+    if (reuse && dh > 0) tensor.fill(0, base + newH * S, base + plane);
   }
   return { tensor, letterbox: { W, H, dw, dh, r } };
 }
