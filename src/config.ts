@@ -33,6 +33,8 @@ const EnvSchema = z.object({
   OCR_DECODING: z.enum(['beam', 'greedy']).optional().default('beam'),
   /** crops per recogniser batch; 0 = by provider (8 on CPU, 32 on GPU) */
   OCR_BATCH_SIZE: intFromEnv(0),
+  /** pages remembered by content, answered again without the models; 0 turns the cache off */
+  PAGE_CACHE_ENTRIES: intFromEnv(512),
   MAX_PAGES: intFromEnv(1000, 1),
   MAX_PAGE_BYTES: intFromEnv(32 * 1024 * 1024, 1),
   MAX_PAGE_PIXELS: intFromEnv(100_000_000, 1),
@@ -99,7 +101,7 @@ export interface Config {
     intraOpThreads: number;
     requireGpu: boolean;
   };
-  ocr: { decoding: 'beam' | 'greedy'; batchSize: number };
+  ocr: { decoding: 'beam' | 'greedy'; batchSize: number; pageCacheEntries: number };
   limits: { maxPages: number; maxPageBytes: number; maxPagePixels: number; maxPageSide: number; maxRequestBytes: number };
   archive: { maxBytes: number; maxEntries: number; maxUncompressedBytes: number; maxRatio: number };
   /** outbound requests for URLs in jobs and uploads (src/net/url-policy.ts) */
@@ -213,7 +215,7 @@ export function loadConfig(
       intraOpThreads: e.ORT_INTRA_OP_THREADS,
       requireGpu: e.REQUIRE_GPU,
     },
-    ocr: { decoding: e.OCR_DECODING, batchSize: e.OCR_BATCH_SIZE },
+    ocr: { decoding: e.OCR_DECODING, batchSize: e.OCR_BATCH_SIZE, pageCacheEntries: e.PAGE_CACHE_ENTRIES },
     limits: {
       maxPages: e.MAX_PAGES,
       maxPageBytes: e.MAX_PAGE_BYTES,

@@ -55,3 +55,24 @@ describe('process_batch through real onnxruntime sessions (stand-in models)', ()
     expect(out.stats.lines).toBe(out.mokuro.pages.reduce((n, p) => n + p.blocks.reduce((m, b) => m + b.lines.length, 0), 0));
   });
 });
+
+describe('page cache (on by default)', () => {
+  it('answers a page sent again from memory, without running the models', async () => {
+    const config = loadConfig([], { EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greedy' });
+    const log = silentLogger();
+    const models = await loadModels({ ...config.models, dir: tinyModelsDir() }, log);
+    let detectorRuns = 0;
+    const counted = new Proxy(models.detector, {
+      get: (target, key) => (key === 'run' ? (...args: Parameters<typeof target.run>) => (detectorRuns++, target.run(...args)) : Reflect.get(target, key)),
+    });
+    const engine = createOcrEngine({ ...models, detector: counted }, config);
+    const cached = createHandler({ engine: Promise.resolve({ engine, models: [] }), config, log });
+    const job = { input: { type: 'process_batch', images: [page('page-003.png'), page('page-003.png')] } };
+    const first = ProcessOutput.parse(await cached(job));
+    expect(detectorRuns).toBe(1);
+    const again = ProcessOutput.parse(await cached(job));
+    expect(detectorRuns).toBe(1);
+    expect(again.mokuro.pages).toEqual(first.mokuro.pages);
+    expect(first.mokuro.pages[0].blocks).toEqual(first.mokuro.pages[1].blocks);
+  });
+});

@@ -41,14 +41,11 @@ export function createOcrEngine(
   tuning: {
     /** decoding settings beyond the mode (the benchmark caps tokens: random weights never emit EOS) */
     decode?: Partial<DecodeOptions>;
-    /**
-     * pages remembered by content (page-cache.ts, e.g. PAGE_CACHE_ENTRIES); off (0) by default until
-     * config carries a setting for it: tests that inject faults resend the same pages on one engine
-     */
+    /** pages remembered by content (page-cache.ts); default: PAGE_CACHE_ENTRIES from config, 0 = off */
     pageCacheEntries?: number;
   } = {},
 ): PageEngine {
-  const { decode = {}, pageCacheEntries = 0 } = tuning;
+  const { decode = {}, pageCacheEntries = config.ocr.pageCacheEntries } = tuning;
   // The detector's outputs (~14 MB a page) go into reused tensors: detect-page.ts reads them
   // synchronously right after each run, so a set is free again by the next run; two sets for margin.
   const outputSets: Record<string, ort.Tensor>[] = [];

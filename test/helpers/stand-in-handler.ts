@@ -6,14 +6,16 @@ import { loadModels, type LoadedModels } from '../../src/models/load-models.ts';
 import { createOcrEngine } from '../../src/pipeline/ocr-engine.ts';
 
 /**
- * The real handler over real onnxruntime sessions of the tiny stand-in models (greedy decoding, CPU).
+ * The real handler over real onnxruntime sessions of the tiny stand-in models (greedy decoding, CPU,
+ * no page cache).
  * `wrap` may replace the loaded sessions before the engine is built, e.g. to inject faults.
  */
 export async function standInHandler(
   env: Record<string, string> = {},
   wrap: (models: LoadedModels) => LoadedModels = (m) => m,
 ): Promise<{ handler: Handler; models: LoadedModels }> {
-  const config = loadConfig([], { EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greedy', ORT_INTRA_OP_THREADS: '1', ...env });
+  // no page cache: fault tests send the same pages again and expect the models to run again
+  const config = loadConfig([], { EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greedy', ORT_INTRA_OP_THREADS: '1', PAGE_CACHE_ENTRIES: '0', ...env });
   const log = silentLogger();
   const models = wrap(await loadModels({ ...config.models, dir: tinyModelsDir() }, log));
   const engine = createOcrEngine(models, config);
