@@ -4,7 +4,7 @@
  * about the transport, not the models.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -331,4 +331,41 @@ describe.skipIf(!existsSync(path.join(repoRoot, 'src/pipeline/load-engine.ts')))
     expect(lines.at(-1)).toMatchObject({ level: 'FATAL', message: expect.stringContaining('models failed to load') });
     expect(fake.requests).toEqual([]); // no take, and no heartbeat: it starts only once ready
   });
+});
+
+describe('the real entry in cloud mode, with models', () => {
+  it('on SIGTERM while a job runs, posts its result, then exits 0', async () => {
+    const fake = await startFakeRunpod();
+    cleanup.push(() => fake.close());
+    const page = readFileSync(path.join(repoRoot, '../shared/testdata/synthetic-pages/page-002.png')).toString('base64');
+    fake.giveJobs({ id: 'job-sigterm', input: { type: 'process_batch', images: [page, page, page].map((data, i) => ({ name: `p${i}.png`, data })) } });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'handler.ts'], {
+      cwd: repoRoot,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        RUNPOD_WEBHOOK_GET_JOB: fake.templates.take,
+        RUNPOD_WEBHOOK_POST_OUTPUT: fake.templates.done,
+        RUNPOD_WEBHOOK_POST_STREAM: fake.templates.stream,
+        RUNPOD_WEBHOOK_PING: fake.templates.ping,
+        RUNPOD_POD_ID: 'pod-entry',
+        RUNPOD_AI_API_KEY: 'test-key',
+        MODELS_DIR: path.join(repoRoot, '.cache/models/one-shot'),
+        EXECUTION_PROVIDERS: 'cpu',
+        OCR_DECODING: 'greedy',
+        PAGE_CACHE_ENTRIES: '0',
+      },
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    cleanup.push(async () => void child.kill('SIGKILL'));
+    // the worker polls the stop channel only while a job runs: the job has been taken and is running
+    await fake.waitFor((reqs) => reqs.some((r) => r.route === 'stop'), 30_000);
+    expect(finalPosts(fake, 'job-sigterm')).toHaveLength(0);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const result = finalPosts(fake, 'job-sigterm').map(bodyOf);
+    expect(result).toHaveLength(1);
+    expect((result[0].output as { mokuro: { pages: unknown[] } }).mokuro.pages).toHaveLength(3);
+  }, 60_000);
 });
