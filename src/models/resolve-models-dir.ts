@@ -7,7 +7,7 @@ import { readManifest } from './manifest.ts';
 import { isStandInDir } from './verify-files.ts';
 
 /** Where generated stand-in models live, below the configured models folder. */
-export const standInDir = (modelsDir: string) => path.join(modelsDir, 'stand-in');
+const standInDir = (modelsDir: string) => path.join(modelsDir, 'stand-in');
 
 /**
  * The folder to load models from. Real weights win; without them (a fresh clone, CI) the worker

@@ -81,6 +81,7 @@ export function createOcrEngine(
     }
     return r;
   };
+  // built now, not on the first page: a vocab of the wrong size fails the start, not a job
   recognizer(config.ocr.decoding);
   const batcher = createCropBatcher(recognizer);
 
