@@ -23,6 +23,7 @@ describe('mapResult (runpod-python semantics)', () => {
     const mapped = mapException(new TypeError('boom'), 'w1');
     const report = JSON.parse(mapped.error!);
     expect(report).toMatchObject({ error_type: 'TypeError', error_message: 'boom', worker_id: 'w1' });
+    expect(JSON.parse(mapException(new Error('x'), 'w1', 'pod-host-7').error!).hostname).toBe('pod-host-7');
     expect(Object.keys(report)).toEqual(['error_type', 'error_message', 'error_traceback', 'hostname', 'worker_id', 'runpod_version']);
   });
 });

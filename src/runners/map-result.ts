@@ -23,15 +23,15 @@ export function mapResult(result: unknown): MappedResult {
   return { output: result };
 }
 
-/** A thrown exception as runpod-python reports it: a string holding JSON. */
-export function mapException(err: unknown, workerId: string): MappedResult {
+/** A thrown exception as runpod-python reports it: a string holding JSON (`host`: RUNPOD_POD_HOSTNAME when set). */
+export function mapException(err: unknown, workerId: string, host: string = hostname()): MappedResult {
   const e = err instanceof Error ? err : new Error(String(err));
   return {
     error: JSON.stringify({
       error_type: e.name,
       error_message: e.message,
       error_traceback: e.stack ?? '',
-      hostname: process.env.RUNPOD_POD_HOSTNAME ?? hostname(),
+      hostname: host,
       worker_id: workerId,
       runpod_version: `mokuro-worker ${WORKER_VERSION}`,
     }),

@@ -20,6 +20,8 @@ export async function runJob(
     /** aborted when RunPod asks to stop this job (stop channel) */
     signal: AbortSignal;
     workerId: string;
+    /** RUNPOD_POD_HOSTNAME, copied into exception reports */
+    hostname?: string;
     /** the SDK's `refresh_worker` option: every result asks RunPod to stop this pod */
     refreshWorker?: boolean;
     log: Logger;
@@ -37,7 +39,7 @@ export async function runJob(
     mapped = mapResult(result);
   } catch (err) {
     log.error({ err }, 'handler threw; reporting the exception');
-    mapped = mapException(err, deps.workerId);
+    mapped = mapException(err, deps.workerId, deps.hostname);
   }
   const ms = Math.round(performance.now() - t0);
   // A cancelled job is RunPod's to report (CANCELLED); anything we posted would overwrite that.

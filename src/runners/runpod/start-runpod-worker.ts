@@ -88,6 +88,7 @@ export function startRunpodWorker(opts: RunpodWorkerOptions): RunpodWorker {
         reporter: createJobReporter({ jobId: job.id, urls, post, log: jobLog }),
         signal,
         workerId,
+        hostname: rp.podHostname,
         refreshWorker: opts.refreshWorker,
         log: jobLog,
       });
