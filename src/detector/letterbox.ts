@@ -5,7 +5,7 @@
 import type { RawImage } from '../image/raw-image.ts';
 import type { Letterbox } from './types.ts';
 import { roundHalfEven } from './python-math.ts';
-import { resizeBilinear } from './resize-bilinear.ts';
+import { resizeBilinearRows } from './resize-bilinear.ts';
 
 /** C:inf TextDetector input_size as mokuro constructs it (M:mpo `input_size=1024`). */
 export const CTD_INPUT_SIZE = 1024;
@@ -43,24 +43,30 @@ export function letterbox(image: RawImage, opts: LetterboxOptions = {}): Letterb
   const dw = S - newW;
   const dh = S - newH;
 
-  const pixels =
-    newW === W && newH === H ? image.data : resizeBilinear({ data: image.data, width: W, height: H, channels: cn }, newW, newH);
-
   const reuse = opts.out?.length === 3 * S * S;
   const tensor = reuse ? opts.out! : new Float32Array(3 * S * S); // a new array is zeros = black padding
   // source channel feeding each tensor plane
   const planeSrc = cn === 1 ? [0, 0, 0] : opts.channelOrder === 'rgb' ? [0, 1, 2] : [2, 1, 0];
   const plane = S * S;
-  for (let p = 0; p < 3; p++) {
-    const c = planeSrc[p];
-    const base = p * plane;
-    for (let y = 0; y < newH; y++) {
-      let si = y * newW * cn + c;
-      let di = base + y * S;
-      for (let x = 0; x < newW; x++, si += cn, di++) tensor[di] = INV255[pixels[si]];
-      if (reuse && dw > 0) tensor.fill(0, di, base + (y + 1) * S);
+  const writeRow = (y: number, pixels: Uint8Array, from: number) => {
+    for (let p = 0; p < 3; p++) {
+      const di = p * plane + y * S;
+      toUnit(pixels, from + planeSrc[p], cn, tensor, di, newW);
+      if (reuse && dw > 0) tensor.fill(0, di + newW, di + S);
     }
-    if (reuse && dh > 0) tensor.fill(0, base + newH * S, base + plane);
+  };
+  if (newW === W && newH === H) {
+    const stride = W * cn;
+    for (let y = 0; y < newH; y++) writeRow(y, image.data, y * stride);
+  } else {
+    // resized row by row straight into the tensor: no page-sized intermediate image
+    resizeBilinearRows({ data: image.data, width: W, height: H, channels: cn }, newW, newH, (y, row) => writeRow(y, row, 0));
   }
+  if (reuse && dh > 0) for (let p = 0; p < 3; p++) tensor.fill(0, p * plane + newH * S, (p + 1) * plane);
   return { tensor, letterbox: { W, H, dw, dh, r } };
+}
+
+/** `n` bytes, every `step`-th from `from`, as v/255 into `out` from `at` */
+function toUnit(bytes: Uint8Array, from: number, step: number, out: Float32Array, at: number, n: number): void {
+  for (let x = 0, si = from; x < n; x++, si += step) out[at + x] = INV255[bytes[si]];
 }

@@ -9,15 +9,29 @@ import { resizeBilinear } from './resize-bilinear.ts';
 
 /** Page-size (H×W) uint8 text mask. */
 export function rawMask(seg: Float32Array, size: number, lb: Letterbox): Uint8Array {
-  const u8 = new Uint8Array(size * size);
-  for (let i = 0; i < u8.length; i++) {
-    const v = Math.trunc(f32(seg[i] * 255)); // float32 multiply, then astype(uint8)
-    u8[i] = v > 255 ? 255 : v > 0 ? v : 0;
-  }
   const cropW = Math.max(0, size - lb.dw);
   const cropH = Math.max(0, size - lb.dh);
-  if (cropW === lb.W && cropH === lb.H && cropW === size) return u8;
-  return resizeBilinear({ data: u8, width: cropW, height: cropH, channels: 1, stride: size }, lb.W, lb.H);
+  const same = cropW === lb.W && cropH === lb.H;
+  // only the unpadded region is read; a page of the model's size is the mask itself
+  const u8 = same ? new Uint8Array(lb.W * lb.H) : scratch(cropW * cropH);
+  for (let y = 0; y < cropH; y++) toBytes(seg, y * size, u8, y * cropW, cropW);
+  if (same) return u8;
+  return resizeBilinear({ data: u8, width: cropW, height: cropH, channels: 1 }, lb.W, lb.H);
+}
+
+/** seg × 255 in float32, then astype(uint8): truncation, clamped to 0..255 */
+function toBytes(seg: Float32Array, from: number, out: Uint8Array, at: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = Math.trunc(f32(seg[from + i] * 255));
+    out[at + i] = v > 255 ? 255 : v > 0 ? v : 0;
+  }
+}
+
+let scratchBuffer = new Uint8Array(0);
+/** a reused buffer for the cropped mask (rawMask is synchronous, so one serves every page) */
+function scratch(n: number): Uint8Array {
+  if (scratchBuffer.length < n) scratchBuffer = new Uint8Array(n);
+  return scratchBuffer.subarray(0, n);
 }
 
 /** `mask[y1:y2, x1:x2].mean() / 255` with NumPy semantics; NaN for an empty slice (never < 0.1). */

@@ -59,57 +59,91 @@ export interface ResizeInput {
   stride?: number;
 }
 
-/** Bilinear resize of an interleaved 8-bit image to `dstW × dstH`; returns a tightly packed buffer. */
-export function resizeBilinear(src: ResizeInput, dstW: number, dstH: number): Uint8Array {
+/**
+ * Bilinear resize of an interleaved 8-bit image to `dstW × dstH`; returns a tightly packed buffer
+ * (`out` when given and long enough, so callers can reuse one).
+ */
+export function resizeBilinear(src: ResizeInput, dstW: number, dstH: number, out?: Uint8Array): Uint8Array {
+  const size = dstW * dstH * src.channels;
+  const dst = out && out.length >= size ? out.subarray(0, size) : new Uint8Array(size);
+  const rowLen = dstW * src.channels;
+  resizeBilinearRows(src, dstW, dstH, (dy, row) => dst.set(row, dy * rowLen));
+  return dst;
+}
+
+/**
+ * The same resize, handing each destination row to `sink` as it is made (the row buffer is reused
+ * for the next row), so a caller converting the pixels further needs no whole intermediate image.
+ */
+export function resizeBilinearRows(src: ResizeInput, dstW: number, dstH: number, sink: (dy: number, row: Uint8Array) => void): void {
   const cn = src.channels;
   const stride = src.stride ?? src.width * cn;
-  const out = new Uint8Array(dstW * dstH * cn);
-  if (dstW <= 0 || dstH <= 0 || src.width <= 0 || src.height <= 0) return out;
+  if (dstW <= 0 || dstH <= 0) return;
+  const rowLen = dstW * cn;
+  const row = new Uint8Array(rowLen);
+  if (src.width <= 0 || src.height <= 0) {
+    for (let dy = 0; dy < dstH; dy++) sink(dy, row);
+    return;
+  }
   const xt = axisTable(src.width, dstW);
   const yt = axisTable(src.height, dstH);
-  const rowLen = dstW * cn;
-  // channel-expanded x tables so the inner loop is a flat walk
-  const xo0 = new Int32Array(rowLen);
-  const xo1 = new Int32Array(rowLen);
-  const xw0 = new Int32Array(rowLen);
-  const xw1 = new Int32Array(rowLen);
-  for (let dx = 0, i = 0; dx < dstW; dx++) {
-    for (let c = 0; c < cn; c++, i++) {
-      xo0[i] = xt.ofs[dx] * cn + c;
-      xo1[i] = xt.ofs1[dx] * cn + c;
-      xw0[i] = xt.w0[dx];
-      xw1[i] = xt.w1[dx];
-    }
-  }
-  // two cached horizontal rows (consecutive output rows mostly share source rows)
-  const bufs = [new Int32Array(rowLen), new Int32Array(rowLen)];
-  const bufRow = [-1, -1];
-  /** horizontal pass of source row `sy`, never evicting slot `keep` */
-  const hrow = (sy: number, keep: number): number => {
-    if (bufRow[0] === sy) return 0;
-    if (bufRow[1] === sy) return 1;
-    const slot = keep === 0 ? 1 : 0;
-    const b = bufs[slot];
-    bufRow[slot] = sy;
-    const base = sy * stride;
-    const d = src.data;
-    for (let i = 0; i < rowLen; i++) b[i] = d[base + xo0[i]] * xw0[i] + d[base + xo1[i]] * xw1[i];
-    return slot;
-  };
+  // two horizontal rows (consecutive output rows mostly share source rows)
+  let r0 = new Int32Array(rowLen);
+  let r1 = new Int32Array(rowLen);
+  let y0 = -1;
+  let y1 = -1;
   for (let dy = 0; dy < dstH; dy++) {
-    const y1 = yt.ofs1[dy];
-    const k0 = hrow(yt.ofs[dy], bufRow[0] === y1 ? 0 : bufRow[1] === y1 ? 1 : -1);
-    const k1 = hrow(y1, k0);
-    const s0 = bufs[k0];
-    const r1 = bufs[k1];
-    const b0 = yt.w0[dy];
-    const b1 = yt.w1[dy];
-    const o = dy * rowLen;
-    for (let i = 0; i < rowLen; i++) {
-      const v = (((s0[i] >> 4) * b0) >> 16) + (((r1[i] >> 4) * b1) >> 16) + 2;
-      const u = v >> 2;
-      out[o + i] = u > 255 ? 255 : u < 0 ? 0 : u;
+    const sy0 = yt.ofs[dy];
+    const sy1 = yt.ofs1[dy];
+    if (sy0 !== y0) {
+      if (sy0 === y1) {
+        const t = r0;
+        r0 = r1;
+        r1 = t;
+        y0 = sy0;
+        y1 = -1;
+      } else {
+        horizontalRow(src.data, sy0 * stride, cn, xt, r0);
+        y0 = sy0;
+      }
+    }
+    if (sy1 !== y1) {
+      if (sy1 === y0) r1.set(r0);
+      else horizontalRow(src.data, sy1 * stride, cn, xt, r1);
+      y1 = sy1;
+    }
+    verticalRow(r0, r1, yt.w0[dy], yt.w1[dy], row);
+    sink(dy, row);
+  }
+}
+
+/** OpenCV's (SIMD) vertical pass of two horizontal rows into one output row. */
+function verticalRow(r0: Int32Array, r1: Int32Array, b0: number, b1: number, row: Uint8Array): void {
+  // the weights sum to 2048 (±1), so every value is within 0..255
+  for (let i = 0; i < row.length; i++) row[i] = ((((r0[i] >> 4) * b0) >> 16) + (((r1[i] >> 4) * b1) >> 16) + 2) >> 2;
+}
+
+/** OpenCV's horizontal pass of one source row (starting at `base`) into `b`, fixed point. */
+function horizontalRow(d: Uint8Array, base: number, cn: number, xt: AxisTable, b: Int32Array): void {
+  const { ofs, ofs1, w0, w1 } = xt;
+  const n = ofs.length;
+  if (cn === 1) {
+    for (let dx = 0; dx < n; dx++) b[dx] = d[base + ofs[dx]] * w0[dx] + d[base + ofs1[dx]] * w1[dx];
+  } else if (cn === 3) {
+    for (let dx = 0, i = 0; dx < n; dx++, i += 3) {
+      const s0 = base + ofs[dx] * 3;
+      const s1 = base + ofs1[dx] * 3;
+      const a = w0[dx];
+      const c = w1[dx];
+      b[i] = d[s0] * a + d[s1] * c;
+      b[i + 1] = d[s0 + 1] * a + d[s1 + 1] * c;
+      b[i + 2] = d[s0 + 2] * a + d[s1 + 2] * c;
+    }
+  } else {
+    for (let dx = 0, i = 0; dx < n; dx++) {
+      const s0 = base + ofs[dx] * cn;
+      const s1 = base + ofs1[dx] * cn;
+      for (let c = 0; c < cn; c++, i++) b[i] = d[s0 + c] * w0[dx] + d[s1 + c] * w1[dx];
     }
   }
-  return out;
 }
