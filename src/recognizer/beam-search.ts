@@ -58,6 +58,21 @@ function logSumExp(logits: Float32Array, offset: number, n: number): number {
 }
 
 /**
+ * The logit below which `logit − lse + base` cannot exceed `score`: solved for the logit, less a
+ * margin far above float64 rounding of the three terms, so the exact comparison still decides.
+ */
+function logitFloor(score: number, lse: number, base: number): number {
+  return score + lse - base - 1e-9 * (1 + Math.abs(score) + Math.abs(lse) + Math.abs(base));
+}
+
+/** the first index in [from, end) whose value is above `floor` (not NaN), else `end` */
+function firstAbove(values: Float32Array, from: number, end: number, floor: number): number {
+  let i = from;
+  while (i < end && !(values[i] > floor)) i++;
+  return i;
+}
+
+/**
  * HF ≤4.x `beam_search` + `BeamSearchScorer` for one crop (§4.4): log_softmax, n-gram ban, beam
  * score added, top 2·beams over beams × vocab; EOS candidates ranked < beams become hypotheses
  * scored sum_logprob / len^penalty; at the end live beams join the hypotheses and the best wins.
@@ -100,7 +115,15 @@ export function createBeamSearch(opts: DecodeOptions): CropSearch {
         }
         const banned = bannedTokens(beams[b], opts.noRepeatNgramSize);
         const base = scores[b];
+        // Once `want` candidates are held, a logit can only enter above the weakest one's score
+        // taken back to logit scale; `floor` is that bound less a margin for rounding, a cheap
+        // first test before the exact one on the score itself.
+        let floor = filled < want ? -Infinity : logitFloor(candScore[want - 1], lse, base);
         for (let v = 0; v < V; v++) {
+          if (filled === want) {
+            v = firstAbove(logits, offset + v, offset + V, floor) - offset;
+            if (v === V) break;
+          }
           const s = logits[offset + v] - lse + base;
           // ascending flat index, so a tie never displaces an earlier candidate
           if (filled < want || s > candScore[filled - 1]) {
@@ -113,6 +136,7 @@ export function createBeamSearch(opts: DecodeOptions): CropSearch {
             }
             candScore[i] = s;
             candIndex[i] = b * V + v;
+            if (filled === want) floor = logitFloor(candScore[want - 1], lse, base);
           }
         }
       }
