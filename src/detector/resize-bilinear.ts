@@ -120,7 +120,8 @@ export function resizeBilinearRows(src: ResizeInput, dstW: number, dstH: number,
 /** OpenCV's (SIMD) vertical pass of two horizontal rows into one output row. */
 function verticalRow(r0: Int32Array, r1: Int32Array, b0: number, b1: number, row: Uint8Array): void {
   // the weights sum to 2048 (±1), so every value is within 0..255
-  for (let i = 0; i < row.length; i++) row[i] = ((((r0[i] >> 4) * b0) >> 16) + (((r1[i] >> 4) * b1) >> 16) + 2) >> 2;
+  const n = row.length;
+  for (let i = 0; i < n; i++) row[i] = ((Math.imul(r0[i] >> 4, b0) >> 16) + (Math.imul(r1[i] >> 4, b1) >> 16) + 2) >> 2;
 }
 
 /** OpenCV's horizontal pass of one source row (starting at `base`) into `b`, fixed point. */

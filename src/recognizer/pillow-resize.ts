@@ -56,11 +56,11 @@ export function precomputeCoeffs(inSize: number, outSize: number): Coeffs {
   return { ksize, bounds, weights };
 }
 
-/** Pillow `clip8`: fixed-point sum → 0..255 */
+/** Pillow `clip8`: fixed-point sum → 0..255 (sums stay below 2^31: the weights add up to 2^22) */
 function clip8(v: number): number {
   if (v >= PRECISION_ONE * 256) return 255;
   if (v <= 0) return 0;
-  return Math.floor(v / PRECISION_ONE);
+  return v >> PRECISION_BITS;
 }
 
 /**
@@ -89,33 +89,38 @@ export function pillowResizeBilinear(
   if (horiz) {
     const rows = yLast - yFirst;
     mid = vert ? new Uint8Array(outW * rows) : out;
-    for (let y = 0; y < rows; y++) {
-      const srcRow = (y + yFirst) * inW;
-      for (let xx = 0; xx < outW; xx++) {
-        const xmin = h.bounds[xx * 2];
-        const xmax = h.bounds[xx * 2 + 1];
-        const kOff = xx * h.ksize;
-        let ss = HALF;
-        for (let x = 0; x < xmax; x++) ss += src[srcRow + xmin + x] * h.weights[kOff + x];
-        mid[y * outW + xx] = clip8(ss);
-      }
-    }
+    for (let y = 0; y < rows; y++) horizontalRow(src, (y + yFirst) * inW, h, mid, y * outW, outW);
     midW = outW;
     rowOffset = yFirst;
   }
   if (vert) {
     for (let yy = 0; yy < outH; yy++) {
-      const ymin = v.bounds[yy * 2] - rowOffset;
-      const ymax = v.bounds[yy * 2 + 1];
-      const kOff = yy * v.ksize;
-      for (let xx = 0; xx < midW; xx++) {
-        let ss = HALF;
-        for (let y = 0; y < ymax; y++) ss += mid[(ymin + y) * midW + xx] * v.weights[kOff + y];
-        out[yy * midW + xx] = clip8(ss);
-      }
+      verticalRow(mid, (v.bounds[yy * 2] - rowOffset) * midW, midW, v.bounds[yy * 2 + 1], v.weights, yy * v.ksize, out, yy * midW);
     }
   } else if (!horiz) {
     out.set(src.subarray(0, outW * outH));
   }
   return out;
+}
+
+/** one output row of the horizontal pass: source row at `from`, `outW` pixels written at `at` */
+function horizontalRow(src: Uint8Array, from: number, h: Coeffs, out: Uint8Array, at: number, outW: number): void {
+  const { bounds, weights, ksize } = h;
+  for (let xx = 0; xx < outW; xx++) {
+    const s = from + bounds[xx * 2];
+    const taps = bounds[xx * 2 + 1];
+    const k = xx * ksize;
+    let ss = HALF;
+    for (let x = 0; x < taps; x++) ss += src[s + x] * weights[k + x];
+    out[at + xx] = clip8(ss);
+  }
+}
+
+/** one output row of the vertical pass: `taps` rows from `from` (each `width` apart), weights at `k` */
+function verticalRow(mid: Uint8Array, from: number, width: number, taps: number, weights: Int32Array, k: number, out: Uint8Array, at: number): void {
+  for (let xx = 0; xx < width; xx++) {
+    let ss = HALF;
+    for (let y = 0, i = from + xx; y < taps; y++, i += width) ss += mid[i] * weights[k + y];
+    out[at + xx] = clip8(ss);
+  }
 }
