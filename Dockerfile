@@ -42,4 +42,7 @@ COPY models/manifest.json models/manifest.json
 COPY src src
 # node itself is PID 1's child of nothing else: npm/npx would not pass SIGTERM on, and the worker
 # could not finish and post its running jobs. Logs go to stdout unbuffered (pino writes synchronously).
-CMD ["node", "--import", "tsx", "handler.ts"]
+# --initial-old-space-size: the JS heap is small (~40 MB) but every model run hands back fresh output
+# buffers; with V8's default sizing that starts a full GC every few decoder steps (BENCHMARKS.md).
+# The same flags as `npm start` (test/dockerfile.test.ts checks).
+CMD ["node", "--initial-old-space-size=256", "--import", "tsx", "handler.ts"]

@@ -11,7 +11,7 @@ import { benchConfig, openBenchModels, TOKENS_PER_LINE, type LineOutputs } from 
 import { ensureBenchModels } from './bench-models.ts';
 import { createModelClock } from './model-clock.ts';
 import { formatReport, type BenchResult } from './report.ts';
-import { runChild } from './run-child.ts';
+import { NODE_FLAGS, runChild } from './run-child.ts';
 import { runPipeline } from './run-pipeline.ts';
 import { runRecognizerSuite } from './recognizer-suite.ts';
 import { workloadCrops } from './run-recognizer.ts';
@@ -81,6 +81,7 @@ const result: BenchResult = {
     cpu: `${cpus()[0]?.model ?? 'unknown'} × ${availableParallelism()}`,
     memory_gb: Math.round(totalmem() / 2 ** 30),
     node: process.version,
+    node_flags: NODE_FLAGS.join(' ') || 'none',
     onnxruntime: ort.env.versions.common,
     provider: 'cpu',
     intra_op_threads: benchConfig({ decoding: 'beam' }).models.intraOpThreads || availableParallelism(),

@@ -102,8 +102,7 @@ export function createDecoder(sessions: { decoder: SessionLike; decoderWithPast?
 
   if (kind !== 'plain') {
     const cached = kind === 'kv-merged' ? decoder : decoderWithPast!;
-    const firstShapes = new Map();
-    return { kind, bind: (hidden, batch) => createKvStep(decoder, cached, hidden, batch, pool.lease(), firstShapes) };
+    return { kind, bind: (hidden, batch) => createKvStep(decoder, cached, hidden, batch, pool.lease()) };
   }
   const logitsName = pick(decoder.outputNames, 'logits');
   return {
