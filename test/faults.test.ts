@@ -18,9 +18,9 @@ import { standInHandler } from './helpers/stand-in-handler.ts';
 const PAGES = path.resolve(import.meta.dirname, '../../shared/testdata/synthetic-pages');
 const synthetic = (name: string) => readFileSync(path.join(PAGES, name)).toString('base64');
 
-const detector = { calls: 0, failWhen: (_: number) => false };
-const encoder = { calls: 0, failWhen: (_: number) => false };
-const decoder = { calls: 0, failWhen: (_: number) => false };
+const detector = { calls: 0, failWhen: (_: number) => false, delayMs: 0 };
+const encoder = { calls: 0, failWhen: (_: number) => false, delayMs: 0 };
+const decoder = { calls: 0, failWhen: (_: number) => false, delayMs: 0 };
 let handler: Handler;
 beforeAll(async () => {
   ({ handler } = await standInHandler({}, (m) => ({
@@ -86,6 +86,8 @@ describe('timeouts and handler exceptions on the local API', () => {
       return result;
     });
     const images = ['page-001.png', 'page-002.png', 'page-003.png'].map(synthetic);
+    // detector runs slower than the timeout, so the job surely outlasts it however fast the machine
+    detector.delayMs = 1500;
     const t0 = Date.now();
     const run = await call('POST', '/run', { input: { type: 'process_batch', images }, policy: { executionTimeout: 1000 } });
     let status: Record<string, any> = {};
@@ -96,6 +98,7 @@ describe('timeouts and handler exceptions on the local API', () => {
     expect(status).toMatchObject({ status: 'TIMED_OUT', error: 'job exceeded its execution timeout of 1000 ms' });
     for (let i = 0; i < 200 && !returned; i++) await new Promise((r) => setTimeout(r, 25));
     expect(returned?.result).toEqual({ error: 'job was cancelled', code: 'ABORTED' });
+    detector.delayMs = 0;
     const stopLatency = returned!.at - t0 - 1000;
     const calls = [detector.calls, encoder.calls, decoder.calls];
     await new Promise((r) => setTimeout(r, 300));

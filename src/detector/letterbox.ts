@@ -49,11 +49,9 @@ export function letterbox(image: RawImage, opts: LetterboxOptions = {}): Letterb
   const planeSrc = cn === 1 ? [0, 0, 0] : opts.channelOrder === 'rgb' ? [0, 1, 2] : [2, 1, 0];
   const plane = S * S;
   const writeRow = (y: number, pixels: Uint8Array, from: number) => {
-    for (let p = 0; p < 3; p++) {
-      const di = p * plane + y * S;
-      toUnit(pixels, from + planeSrc[p], cn, tensor, di, newW);
-      if (reuse && dw > 0) tensor.fill(0, di + newW, di + S);
-    }
+    const di = y * S;
+    toPlanes(pixels, from, cn, planeSrc, tensor, di, plane, newW);
+    if (reuse && dw > 0) for (let p = 0; p < 3; p++) tensor.fill(0, p * plane + di + newW, p * plane + di + S);
   };
   if (newW === W && newH === H) {
     const stride = W * cn;
@@ -66,7 +64,15 @@ export function letterbox(image: RawImage, opts: LetterboxOptions = {}): Letterb
   return { tensor, letterbox: { W, H, dw, dh, r } };
 }
 
-/** `n` bytes, every `step`-th from `from`, as v/255 into `out` from `at` */
-function toUnit(bytes: Uint8Array, from: number, step: number, out: Float32Array, at: number, n: number): void {
-  for (let x = 0, si = from; x < n; x++, si += step) out[at + x] = INV255[bytes[si]];
+/**
+ * `n` pixels of `cn` bytes from `from` as v/255 into the three planes (`plane` apart) from `at`;
+ * plane p takes channel `src[p]`. One pass over the pixels.
+ */
+function toPlanes(bytes: Uint8Array, from: number, cn: number, src: readonly number[], out: Float32Array, at: number, plane: number, n: number): void {
+  const [c0, c1, c2] = src;
+  for (let x = 0, si = from; x < n; x++, si += cn) {
+    out[at + x] = INV255[bytes[si + c0]];
+    out[at + plane + x] = INV255[bytes[si + c1]];
+    out[at + 2 * plane + x] = INV255[bytes[si + c2]];
+  }
 }
