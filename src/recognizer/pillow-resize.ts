@@ -118,9 +118,21 @@ function horizontalRow(src: Uint8Array, from: number, h: Coeffs, out: Uint8Array
 
 /** one output row of the vertical pass: `taps` rows from `from` (each `width` apart), weights at `k` */
 function verticalRow(mid: Uint8Array, from: number, width: number, taps: number, weights: Int32Array, k: number, out: Uint8Array, at: number): void {
-  for (let xx = 0; xx < width; xx++) {
-    let ss = HALF;
-    for (let y = 0, i = from + xx; y < taps; y++, i += width) ss += mid[i] * weights[k + y];
-    out[at + xx] = clip8(ss);
-  }
+  const acc = accumulator(width);
+  acc.fill(HALF);
+  // tap by tap over whole rows: sequential reads (the sums are the same integers in any order)
+  for (let y = 0; y < taps; y++) addRow(mid, from + y * width, weights[k + y], acc);
+  for (let xx = 0; xx < width; xx++) out[at + xx] = clip8(acc[xx]);
+}
+
+function addRow(mid: Uint8Array, from: number, w: number, acc: Int32Array): void {
+  const n = acc.length;
+  for (let xx = 0; xx < n; xx++) acc[xx] += mid[from + xx] * w;
+}
+
+let accBuffer = new Int32Array(0);
+/** a reused row of sums (the resize is synchronous) */
+function accumulator(width: number): Int32Array {
+  if (accBuffer.length < width) accBuffer = new Int32Array(width);
+  return accBuffer.subarray(0, width);
 }
