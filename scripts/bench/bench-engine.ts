@@ -86,12 +86,8 @@ function pairedDetector(real: ort.InferenceSession, findLines: ReturnType<typeof
   return new Proxy(real, {
     get(target, prop, receiver) {
       if (prop !== 'run') return Reflect.get(target, prop, receiver);
-      // The engine's reused output tensors would be the cached tiny outputs here (they are what it
-      // gets back), so the real-size run keeps reused outputs of its own, as production does.
-      let own: Record<string, ort.Tensor> | undefined;
-      return async (feeds: Record<string, ort.Tensor>) => {
-        const out = await target.run(feeds, own ?? [...target.outputNames]);
-        own ??= out;
+      return async (feeds: Record<string, ort.Tensor>, fetches: readonly string[]) => {
+        await target.run(feeds, fetches); // the cost, outputs copied as in production; then dropped
         return findLines(feeds);
       };
     },

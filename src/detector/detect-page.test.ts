@@ -102,6 +102,19 @@ describe('createDetector', () => {
     expect(res.mask[950 * 100 + 50]).toBe(255); // C's ink lands in the page mask
   });
 
+  it('stops a tiled page before its next window once the job is cancelled', async () => {
+    const stop = new AbortController();
+    let calls = 0;
+    const detector = createDetector((t, s) => {
+      if (++calls === 2) stop.abort();
+      return inkModel(t, s);
+    });
+    await expect(detector.detect(page(100, 1000, [[60, 20, 79, 99]]), { size: 256, signal: stop.signal })).rejects.toMatchObject({
+      code: 'ABORTED',
+    });
+    expect(calls).toBe(2); // of 9 windows
+  });
+
   it('does not tile normal pages, nor tall ones when told not to', async () => {
     let calls = 0;
     const detector = createDetector((t, s) => {

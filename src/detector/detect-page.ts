@@ -3,6 +3,7 @@
  * function, so the ONNX session wiring lives elsewhere and tests can pass a fake. Very tall pages are
  * detected in overlapping windows (tile-page.ts) unless told otherwise.
  */
+import { WorkerError } from '../errors.ts';
 import type { RawImage } from '../image/raw-image.ts';
 import type { DetectedBlock, DetectorOutputs, Letterbox } from './types.ts';
 import { CTD_INPUT_SIZE, letterbox, type LetterboxOptions } from './letterbox.ts';
@@ -18,6 +19,8 @@ export interface DetectOptions extends LetterboxOptions {
    * `false` forces a single letterbox (exact Mokuro behaviour), `true` tiles any page taller than wide.
    */
   tile?: boolean;
+  /** a cancelled job: a tiled page stops before its next window (ABORTED) */
+  signal?: AbortSignal;
 }
 
 export interface PageDetection {
@@ -59,7 +62,7 @@ export function createDetector(run: DetectorRun): Detector {
 
   return {
     async detect(image, opts = {}) {
-      const { tile, ...lbOpts } = opts;
+      const { tile, signal, ...lbOpts } = opts;
       const size = opts.size ?? CTD_INPUT_SIZE;
       const tiles = (tile ?? shouldTile(image.width, image.height)) ? planTiles(image.width, image.height) : [];
       if (tiles.length < 2) return detectOne(image, { ...lbOpts, size });
@@ -70,6 +73,8 @@ export function createDetector(run: DetectorRun): Detector {
       const perTile: { tile: Tile; blocks: DetectedBlock[] }[] = [];
       const tileInfo: (Tile & { letterbox: Letterbox })[] = [];
       for (const t of tiles) {
+        // a webtoon strip is up to 40 detector runs: a cancelled job must not wait for all of them
+        if (signal?.aborted) throw new WorkerError('ABORTED', 'job was cancelled');
         // rows are contiguous, so a window is a view, not a copy
         const window: RawImage = { ...image, height: t.height, data: image.data.subarray(t.y * rowLen, (t.y + t.height) * rowLen) };
         const res = await detectOne(window, { ...lbOpts, size });

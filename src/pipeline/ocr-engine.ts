@@ -18,8 +18,6 @@ import type { PageEngine, PageResult } from './page-engine.ts';
 
 /** comic-text-detector's outputs (spec §2.3) */
 const DETECTOR_OUTPUTS = ['blk', 'seg', 'det'];
-/** reused detector output sets (see createOcrEngine) */
-const DETECTOR_OUTPUT_SETS = 2;
 
 /** A model call that failed is an INFERENCE error of this page, not a crash of the job. */
 async function inference<T>(what: string, run: () => Promise<T>): Promise<T> {
@@ -46,16 +44,10 @@ export function createOcrEngine(
   } = {},
 ): PageEngine {
   const { decode = {}, pageCacheEntries = config.ocr.pageCacheEntries } = tuning;
-  // The detector's outputs (~14 MB a page) go into reused tensors: detect-page.ts reads them
-  // synchronously right after each run, so a set is free again by the next run; two sets for margin.
-  const outputSets: Record<string, ort.Tensor>[] = [];
-  let nextSet = 0;
+  // onnxruntime-node copies every output into a fresh buffer, even when given pre-allocated output
+  // tensors (it writes those too, then copies), so there is nothing to reuse on this side.
   const detector = createDetector(async (tensor, size) => {
-    const slot = nextSet;
-    nextSet = (nextSet + 1) % DETECTOR_OUTPUT_SETS;
-    const reuse = outputSets[slot]?.seg.dims[2] === size ? outputSets[slot] : undefined;
-    const out = await models.detector.run({ images: new ort.Tensor('float32', tensor, [1, 3, size, size]) }, reuse ?? DETECTOR_OUTPUTS);
-    outputSets[slot] = reuse ?? { blk: out.blk, seg: out.seg, det: out.det };
+    const out = await models.detector.run({ images: new ort.Tensor('float32', tensor, [1, 3, size, size]) }, DETECTOR_OUTPUTS);
     return { blk: out.blk.data as Float32Array, seg: out.seg.data as Float32Array, det: out.det.data as Float32Array, size };
   });
   const onGpu = models.info.providers.encoder !== 'cpu';
@@ -102,7 +94,7 @@ export function createOcrEngine(
 
   async function ocrPage(image: RawImage, options: ProcessOptions, ticket: CropTicket, signal?: AbortSignal): Promise<PageResult> {
     const det = await inference('text detection', () =>
-      detector.detect(image, { channelOrder: options.detector_channels ?? 'bgr', tile: options.tile_tall_pages }),
+      detector.detect(image, { channelOrder: options.detector_channels ?? 'bgr', tile: options.tile_tall_pages, signal }),
     );
     if (signal?.aborted) throw new WorkerError('ABORTED', 'job was cancelled');
     const t0 = performance.now();

@@ -1,9 +1,10 @@
 /**
- * Reusable typed-array buffers for the decoder. On the development machines touching fresh memory
+ * Reusable typed-array buffers for the recogniser. On the development machines touching fresh memory
  * is slow (filling a new 38 MB Float32Array takes ~300 ms, the same copy into touched memory ~6 ms;
- * measured in BENCHMARKS.md), and a beam batch re-expands ~200 MB of encoder-side tensors whenever
- * a crop finishes. So each decode leases a set of buffers, grows them when a call needs more, and
- * gives them back when it ends; the next decode reuses them.
+ * measured in BENCHMARKS.md), and a beam batch expands ~100 MB of encoder-side tensors when its
+ * crops fan out to their beams. So each batch leases a set of buffers, grows them when a call needs
+ * more, and gives them back when it ends; the next batch reuses them. (Model outputs cannot be
+ * pooled: onnxruntime-node hands each back in a fresh buffer.)
  */
 
 /** growth factor when a buffer is too small (the decoder cache grows one position per step) */

@@ -28,17 +28,16 @@ export const USE_CACHE = 'use_cache_branch';
 
 type Tensor = ort.Tensor;
 
-/** output names, or names → tensors to write the outputs into (onnxruntime pre-allocated outputs) */
-export type Fetches = readonly string[] | Record<string, Tensor>;
-
 export interface SessionLike {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   /**
    * `fetches` names the outputs wanted: onnxruntime-node copies every fetched output into a new JS
-   * buffer, and the cross-attention `present.*.encoder.*` alone are 2.4 MB per row per step.
+   * buffer (pre-allocated output tensors too: it writes them, then still copies), and the
+   * cross-attention `present.*.encoder.*` alone are 2.4 MB per row per step. The returned tensors
+   * are the caller's to modify.
    */
-  run(feeds: Record<string, Tensor>, fetches: Fetches): Promise<Record<string, Tensor>>;
+  run(feeds: Record<string, Tensor>, fetches: readonly string[]): Promise<Record<string, Tensor>>;
 }
 
 export type DecoderKind = 'plain' | 'kv-merged' | 'kv-split';
@@ -55,16 +54,10 @@ export const pick = (names: readonly string[], wanted: string) => (names.include
 export function createEncoder(session: SessionLike) {
   const input = pick(session.inputNames, 'pixel_values');
   const output = pick(session.outputNames, 'last_hidden_state');
-  /** the output's shape without the batch axis, once a run has shown it */
-  let perCrop: number[] | undefined;
-  return async (pixels: Float32Array, batch: number, into?: (length: number) => Float32Array): Promise<Float32Array> => {
+  return async (pixels: Float32Array, batch: number): Promise<Float32Array> => {
     const size = pixels.length / batch / 3;
     const side = Math.round(Math.sqrt(size));
-    const fetches: Fetches = into && perCrop
-      ? { [output]: new ort.Tensor('float32', into(batch * perCrop.reduce((a, b) => a * b, 1)), [batch, ...perCrop]) }
-      : [output];
-    const out = await session.run({ [input]: new ort.Tensor('float32', pixels, [batch, 3, side, side]) }, fetches);
-    perCrop = out[output].dims.slice(1);
+    const out = await session.run({ [input]: new ort.Tensor('float32', pixels, [batch, 3, side, side]) }, [output]);
     return out[output].data as Float32Array;
   };
 }
@@ -110,16 +103,8 @@ export function createDecoder(sessions: { decoder: SessionLike; decoderWithPast?
     bind(hidden, batch) {
       const lease = pool.lease();
       const states = hiddenRows(hidden, batch, lease);
-      let vocab = 0;
       const step = async ({ prefixes, crops }: Parameters<DecoderStep>[0]) => {
-        const ids = idsTensor(prefixes, false);
-        const [rows, T] = ids.dims;
-        // the logits go into a reused buffer once their width is known (the first call tells)
-        const fetches: Fetches = vocab
-          ? { [logitsName]: new ort.Tensor('float32', lease.take('logits', rows * T * vocab, Float32Array), [rows, T, vocab]) }
-          : [logitsName];
-        const out = await decoder.run({ input_ids: ids, encoder_hidden_states: states(crops) }, fetches);
-        vocab = out[logitsName].dims[2];
+        const out = await decoder.run({ input_ids: idsTensor(prefixes, false), encoder_hidden_states: states(crops) }, [logitsName]);
         return lastPositionLogits(out[logitsName], (n) => lease.take('last', n, Float32Array));
       };
       return Object.assign(step, { release: lease.release });

@@ -15,11 +15,8 @@ export const DEFAULT_BATCH_SIZE_CPU = 8;
 export const DEFAULT_BATCH_SIZE_GPU = 32;
 
 export interface RecognizerOptions {
-  /**
-   * pixels `[batch,3,224,224]` → encoder hidden states `[batch,197,768]`; `into(length)`, when
-   * given, returns a reused buffer the states may be written to
-   */
-  encode: (pixels: Float32Array, batch: number, into?: (length: number) => Float32Array) => Promise<Float32Array>;
+  /** pixels `[batch,3,224,224]` → encoder hidden states `[batch,197,768]` */
+  encode: (pixels: Float32Array, batch: number) => Promise<Float32Array>;
   /** builds the decoder step for one batch of encoder outputs (see manga-ocr-session.ts) */
   decoder: { bind(hidden: Float32Array, batch: number): DecoderStep };
   /** vocab.txt contents, or a tokenizer made from them */
@@ -67,7 +64,7 @@ export function createRecognizer(options: RecognizerOptions): Recognizer {
     vocabSize: tokenizer.vocab.length,
   };
   const pre = { swapRedBlue: options.swapRedBlue ?? false };
-  // pixels and encoder states of a batch go into reused buffers (fresh memory is slow; buffer-pool.ts)
+  // a batch's pixels go into a reused buffer (fresh memory is slow; buffer-pool.ts)
   const pool = createBufferPool();
 
   async function recogniseWithStats(crops: readonly RawImage[], signal?: AbortSignal) {
@@ -92,7 +89,7 @@ export function createRecognizer(options: RecognizerOptions): Recognizer {
         stats.pre_ms += performance.now() - t;
 
         t = performance.now();
-        const hidden = await options.encode(pixels, batch.length, (n) => lease.take('hidden', n, Float32Array));
+        const hidden = await options.encode(pixels, batch.length);
         stats.encoder_ms += performance.now() - t;
 
         t = performance.now();
