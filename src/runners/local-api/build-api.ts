@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { describeZodError } from '../../contract/issues.ts';
 import { WorkerError, httpStatusOf, publicMessage, toWorkerError } from '../../errors.ts';
@@ -129,7 +129,8 @@ export function buildApi(opts: ApiOptions): { app: FastifyInstance; store: JobSt
   const app: FastifyInstance = Fastify({
     loggerInstance: opts.log as FastifyBaseLogger,
     bodyLimit: opts.maxBodyBytes,
-    disableRequestLogging: true,
+    // no per-request log lines: clients poll /status and /stream, which would flood the log
+    logController: new LogController({ disableRequestLogging: true }),
     // Router-level refusals (bad percent-encoding, over-long ids) would otherwise answer Fastify's own
     // shape and echo the whole URL back; answer them like every other error.
     frameworkErrors: (err, _req, reply: FastifyReply) => {
