@@ -22,7 +22,7 @@ interface AxisTable {
 }
 
 /** Per-axis source indices and fixed-point weights, computed once per resize. */
-export function axisTable(srcSize: number, dstSize: number): AxisTable {
+function axisTable(srcSize: number, dstSize: number): AxisTable {
   const scale = 1 / (dstSize / srcSize); // cv::resize stores inv_scale = dsize/ssize, then scale = 1/inv_scale
   const t: AxisTable = {
     ofs: new Int32Array(dstSize),
@@ -59,13 +59,9 @@ export interface ResizeInput {
   stride?: number;
 }
 
-/**
- * Bilinear resize of an interleaved 8-bit image to `dstW × dstH`; returns a tightly packed buffer
- * (`out` when given and long enough, so callers can reuse one).
- */
-export function resizeBilinear(src: ResizeInput, dstW: number, dstH: number, out?: Uint8Array): Uint8Array {
-  const size = dstW * dstH * src.channels;
-  const dst = out && out.length >= size ? out.subarray(0, size) : new Uint8Array(size);
+/** Bilinear resize of an interleaved 8-bit image to `dstW × dstH`; returns a tightly packed buffer. */
+export function resizeBilinear(src: ResizeInput, dstW: number, dstH: number): Uint8Array {
+  const dst = new Uint8Array(dstW * dstH * src.channels);
   const rowLen = dstW * src.channels;
   resizeBilinearRows(src, dstW, dstH, (dy, row) => dst.set(row, dy * rowLen));
   return dst;

@@ -21,8 +21,6 @@ export interface BufferLease {
 
 export interface BufferPool {
   lease(): BufferLease;
-  /** bytes held by idle leases (for the benchmark's memory report) */
-  idleBytes(): number;
 }
 
 /** `maxIdle` bounds the sets kept: one per decode that may run at the same time. */
@@ -49,6 +47,5 @@ export function createBufferPool(maxIdle = 2): BufferPool {
         },
       };
     },
-    idleBytes: () => idle.reduce((n, m) => n + [...m.values()].reduce((k, b) => k + b.byteLength, 0), 0),
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DecoderStep, DecoderStepInput } from './decoder-step.ts';
 import { decode, type DecodeOptions } from './decoding.ts';
 import { bannedTokens } from './ngram-ban.ts';
+import { scriptedLogits } from './scripted-logits.ts';
 
 const V = 12; // small vocabulary: 0–4 special, 5–11 text
 const EOS = 3;
@@ -27,15 +28,7 @@ function probs(p: Record<number, number>): number[] {
 const key = (p: readonly number[]) => p.join(',');
 
 /** deterministic pseudo-random logits; EOS gets likelier with length so decoding ends */
-function noisy(crop: number, prefix: readonly number[]): number[] {
-  let h = 2166136261 ^ (crop * 7919);
-  for (const t of prefix) h = Math.imul(h ^ t, 16777619);
-  return Array.from({ length: V }, (_, t) => {
-    h = Math.imul(h ^ (t + 1), 16777619);
-    const r = ((h >>> 0) % 1000) / 250;
-    return t === EOS ? r - 3 + prefix.length * 0.4 : t < 5 ? -20 : r;
-  });
-}
+const noisy = scriptedLogits(V, EOS, 0.4);
 
 function hasRepeatedTrigram(seq: readonly number[]): boolean {
   const seen = new Set<string>();

@@ -2,21 +2,14 @@ import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { decode } from './decoding.ts';
 import { createDecoder, createEncoder, HIDDEN_SIZE, type SessionLike } from './manga-ocr-session.ts';
+import { scriptedLogits } from './scripted-logits.ts';
 
 const V = 12;
 const EOS = 3;
 const S = 2; // encoder sequence length of the fake encoder output
 
 /** scripted logits as a function of (crop, prefix); EOS grows likelier with length */
-function logitsFor(crop: number, prefix: readonly number[]): number[] {
-  let h = 2166136261 ^ (crop * 7919);
-  for (const t of prefix) h = Math.imul(h ^ t, 16777619);
-  return Array.from({ length: V }, (_, t) => {
-    h = Math.imul(h ^ (t + 1), 16777619);
-    const r = ((h >>> 0) % 1000) / 250;
-    return t === EOS ? r - 3 + prefix.length * 0.35 : t < 5 ? -20 : r;
-  });
-}
+const logitsFor = scriptedLogits(V, EOS, 0.35);
 
 /** fake encoder output: every value of crop c's rows is c + 0.5 */
 function hiddenFor(batch: number): Float32Array {
