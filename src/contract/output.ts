@@ -25,7 +25,8 @@ export const ProcessOutput = z.object({
     timings_ms: StageTimings,
     provider: z.record(z.string(), z.string()),
     worker_version: z.string(),
-    models: z.enum(['real', 'stand-in']),
+    /** real: the pinned files; stand-in: generated, not real OCR; unverified: MODELS_VERIFY=off with other files */
+    models: z.enum(['real', 'stand-in', 'unverified']),
   }),
 });
 export type ProcessOutput = z.infer<typeof ProcessOutput>;
@@ -51,6 +52,8 @@ export const HealthOutput = z.object({
     z.object({ id: z.string(), file: z.string(), sha256: z.string(), verified: z.boolean() }),
   ),
   stand_in_models: z.boolean(),
+  /** the same as `stats.models` of a job: real, stand-in or unverified (absent until the models load) */
+  model_weights: z.enum(['real', 'stand-in', 'unverified']).optional(),
   versions: z.object({ worker: z.string(), mokuro_format: z.string(), node: z.string(), onnxruntime: z.string() }),
   uptime_s: z.number(),
   error: z.string().optional(),

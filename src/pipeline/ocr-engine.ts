@@ -80,6 +80,7 @@ export function createOcrEngine(
   const engine: PageEngine = {
     providers: models.info.providers,
     standIn: models.info.standIn,
+    weights: models.info.weights,
     async processPage(image, options, signal) {
       // announced before detection, so a page in flight behind this one merges its crops with ours
       const ticket = batcher.expect();

@@ -19,4 +19,11 @@ export interface PageEngine {
   /** the execution provider per model, for stats */
   providers: Record<string, string>;
   standIn: boolean;
+  /** `real`, `stand-in` or `unverified` (MODELS_VERIFY=off with unpinned files); absent means standIn decides */
+  weights?: 'real' | 'stand-in' | 'unverified';
+}
+
+/** What `stats.models` and `health` say about the weights behind an engine. */
+export function weightsOf(engine: Pick<PageEngine, 'standIn' | 'weights'>): 'real' | 'stand-in' | 'unverified' {
+  return engine.weights ?? (engine.standIn ? 'stand-in' : 'real');
 }
