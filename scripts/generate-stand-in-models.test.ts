@@ -7,6 +7,10 @@ import { generateKvDecoderPair, generateStandInModels } from './generate-stand-i
 import { DECODER_IO, DECODER_WITH_PAST_IO, DECODER_WITH_PRESENT_IO, DETECTOR_IO, ENCODER_IO, type ModelIo } from './onnx/model-io.ts';
 import { declaredSignature } from '../src/models/declared-signature.ts';
 import { readManifest } from '../src/models/manifest.ts';
+import { loadConfig } from '../src/config.ts';
+import { silentLogger } from '../src/logger.ts';
+import { loadModels } from '../src/models/load-models.ts';
+import { createDecoder } from '../src/recognizer/manga-ocr-session.ts';
 import { SPECIAL_TOKENS } from './onnx/vocab.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'stand-in-'));
@@ -58,6 +62,18 @@ describe('generateStandInModels (tiny)', () => {
       expect(signature.outputs).toEqual(entry.declared!.outputs);
     },
   );
+
+  it('loaded as the worker loads them, they take the plain decoder path production takes', async () => {
+    const config = loadConfig([], { EXECUTION_PROVIDERS: 'cpu', ORT_INTRA_OP_THREADS: '1' });
+    const models = await loadModels({ ...config.models, dir }, silentLogger());
+    try {
+      expect(models.decoderWithPast).toBeUndefined();
+      expect(createDecoder(models).kind).toBe('plain');
+      expect(models.info.weights).toBe('stand-in');
+    } finally {
+      await models.release();
+    }
+  });
 
   it('writes a 6144-line vocab.txt with the manga-ocr special ids', () => {
     const lines = readFileSync(join(dir, 'vocab.txt'), 'utf8').split('\n');

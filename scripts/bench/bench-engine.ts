@@ -12,6 +12,7 @@ import { createHandler, type Handler } from '../../src/handler/create-handler.ts
 import { silentLogger } from '../../src/logger.ts';
 import { loadModels, type LoadedModels } from '../../src/models/load-models.ts';
 import { createOcrEngine } from '../../src/pipeline/ocr-engine.ts';
+import { createDecoder } from '../../src/recognizer/manga-ocr-session.ts';
 import { KV_DIR, MODEL_DIRS } from './bench-models.ts';
 import type { ModelClock } from './model-clock.ts';
 
@@ -76,11 +77,17 @@ export async function openBenchModels(threads?: number): Promise<BenchModels> {
   return { real, lines, kv, release };
 }
 
-/** The decoder sessions a run uses: production's plain decoder, or the KV pair. */
+/**
+ * The decoder sessions a run uses: production's plain decoder, or the KV pair. Checks that the
+ * recogniser will really take that path (createDecoder picks it from the sessions' I/O).
+ */
 export function decoderSessions(models: Pick<BenchModels, 'real' | 'kv'>, kvCache: boolean, clock: ModelClock) {
-  return kvCache
+  const sessions = kvCache
     ? { decoder: clock.wrap(models.kv.decoder, 'decoder'), decoderWithPast: clock.wrap(models.kv.decoderWithPast, 'decoder') }
     : { decoder: clock.wrap(models.real.decoder, 'decoder'), decoderWithPast: undefined };
+  const kind = createDecoder(sessions).kind;
+  if ((kind === 'plain') === kvCache) throw new Error(`benchmark: expected the ${kvCache ? 'KV' : 'plain'} decoder path, the sessions give ${kind}`);
+  return sessions;
 }
 
 /** a cheap fingerprint of a letterboxed page tensor: the same page always letterboxes the same */

@@ -61,7 +61,6 @@ export async function timeRecognizer(
 ): Promise<RecognizerRun> {
   const { real } = models;
   const decoder = createDecoder(decoderSessions(models, o.kvCache, clock));
-  if ((decoder.kind === 'plain') === o.kvCache) throw new Error(`${o.label}: expected the ${o.kvCache ? 'KV' : 'plain'} decoder path, got ${decoder.kind}`);
   const recognizer = createRecognizer({
     encode: createEncoder(clock.wrap(real.encoder, 'encoder')),
     decoder,
