@@ -25,3 +25,13 @@ describe('#10 prototype keys written with JSON escapes', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe('#6 policy.executionTimeout past the 32-bit timer limit', () => {
+  it('runs a job whose executionTimeout is 2^31 ms or 2^53 − 1 ms to completion instead of timing it out at once', async () => {
+    const { call } = await api();
+    for (const executionTimeout of [2 ** 31, Number.MAX_SAFE_INTEGER]) {
+      const r = await call('POST', '/runsync', { input: { sleep_ms: 50, echo: executionTimeout }, policy: { executionTimeout } });
+      expect(r.body).toMatchObject({ status: 'COMPLETED', output: { echo: executionTimeout } });
+    }
+  });
+});

@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { WorkerError, isWorkerError, type ErrorCode } from '../errors.ts';
+import { clampDelay } from '../timer-delay.ts';
 import type { UrlPolicy } from './url-policy.ts';
 
 export interface RequestLimits {
@@ -61,7 +62,7 @@ export function createHttpClient(policy: UrlPolicy, limits: RequestLimits): Http
   };
 
   return async (start, req) => {
-    const deadline = AbortSignal.timeout(limits.timeoutMs);
+    const deadline = AbortSignal.timeout(clampDelay(limits.timeoutMs));
     const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
     let url = parse(start, req.path);
     for (let hop = 0; ; hop++) {

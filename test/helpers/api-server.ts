@@ -17,7 +17,7 @@ export function scriptedHandler() {
     // `once`: only the first attempt of the job sleeps, so a retry finishes at once
     const sleep = input.once && calls.get(job.id!)! > 1 ? 0 : (input.sleep_ms ?? 0);
     for (let i = 0; i < (input.pages ?? 0); i++) {
-      ctx.progress?.({ pages_done: i + 1, pages_total: input.pages });
+      ctx.progress?.({ pages_done: i + 1, pages_total: input.pages ?? 0 });
       ctx.stream?.({ page_index: i });
     }
     if (sleep) {

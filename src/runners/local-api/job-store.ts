@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkerError } from '../../errors.ts';
 import type { Handler } from '../../handler/create-handler.ts';
 import type { Logger } from '../../logger.ts';
+import { setLongTimeout } from '../../timer-delay.ts';
 import { mapException, mapResult } from '../map-result.ts';
 
 /** Job states of RunPod's endpoint API; the last four are final. */
@@ -102,7 +103,8 @@ export function createJobStore(opts: JobStoreOptions) {
     job.startedAt = now();
     const abort = new AbortController();
     job.abort = abort;
-    const timer = setTimeout(() => {
+    // policy.executionTimeout may be up to 2^53 ms: longer than one Node timer holds
+    const cancelTimer = setLongTimeout(() => {
       abort.abort();
       finish(job, 'TIMED_OUT', { error: `job exceeded its execution timeout of ${job.executionTimeout} ms` });
     }, job.executionTimeout);
@@ -124,7 +126,7 @@ export function createJobStore(opts: JobStoreOptions) {
       opts.log.error({ err, jobId: job.id }, 'handler threw');
       finish(job, 'FAILED', { error: mapException(err, 'local').error });
     } finally {
-      clearTimeout(timer);
+      cancelTimer();
       running--;
       pump();
     }
