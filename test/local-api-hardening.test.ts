@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startApi } from './helpers/api-server.ts';
+import { startApi, startReceiver } from './helpers/api-server.ts';
 
 /**
  * What an adversarial review of the local API found (issue 16), each over real HTTP on loopback.
@@ -9,6 +9,9 @@ const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
+/** Webhooks to the test's receiver on 127.0.0.1 over http: allowed explicitly, as FETCH_ALLOW_* would. */
+const webhookAllowed = {};
+
 async function api(...args: Parameters<typeof startApi>) {
   const a = await startApi(...args);
   closers.push(a.close);
@@ -33,5 +36,24 @@ describe('#6 policy.executionTimeout past the 32-bit timer limit', () => {
       const r = await call('POST', '/runsync', { input: { sleep_ms: 50, echo: executionTimeout }, policy: { executionTimeout } });
       expect(r.body).toMatchObject({ status: 'COMPLETED', output: { echo: executionTimeout } });
     }
+  });
+});
+
+describe('#5 /retry of a TIMED_OUT job whose first attempt is still stopping', () => {
+  it('runs the retry; the stale attempt can neither finish nor report; one webhook per final state, each counted once', async () => {
+    const hook = await startReceiver();
+    closers.push(hook.close);
+    const { call, poll, calls } = await api(webhookAllowed);
+    // the first attempt outlives its timeout by 300 ms (a page still in the models); the retry finishes at once
+    const run = await call('POST', '/run', { input: { sleep_ms: 10_000, stop_ms: 300, once: true, echo: 'second' }, policy: { executionTimeout: 1000 }, webhook: hook.url });
+    const id = run.body.id as string;
+    expect((await poll(id, (s) => s === 'TIMED_OUT')).error).toMatch(/execution timeout of 1000 ms/);
+    expect((await call('POST', `/retry/${id}`)).body).toEqual({ id, status: 'IN_QUEUE' });
+    const final = await poll(id, (s) => s !== 'IN_QUEUE' && s !== 'IN_PROGRESS');
+    expect(final).toMatchObject({ id, status: 'COMPLETED', output: { echo: 'second' }, retries: 1 });
+    expect(calls.get(id)).toBe(2);
+    expect((await call('GET', '/health')).body.jobs).toMatchObject({ completed: 1, failed: 1, retried: 1, inProgress: 0, inQueue: 0 });
+    for (let i = 0; i < 200 && hook.received.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(hook.received.map((b) => b.status)).toEqual(['TIMED_OUT', 'COMPLETED']);
   });
 });

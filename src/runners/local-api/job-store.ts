@@ -42,8 +42,17 @@ export interface StoredJob {
   retries: number;
   stream: unknown[];
   streamSent: number;
-  abort?: AbortController;
+  /**
+   * The attempt that may finish the job. A timed-out attempt can still be stopping when the job is
+   * retried; its late result, progress and chunks belong to no one, so each run carries its own.
+   */
+  attempt?: Attempt;
   waiters: (() => void)[];
+}
+
+/** One run of a job through the handler. */
+interface Attempt {
+  abort: AbortController;
 }
 
 /** The `/status` answer of a job. */
@@ -84,15 +93,16 @@ export function createJobStore(opts: JobStoreOptions) {
   let accepting = true;
   const counters = { completed: 0, failed: 0, retried: 0 };
 
-  const finish = (job: StoredJob, status: JobStatus, result?: { output?: unknown; error?: string }) => {
-    if (isFinal(job.status)) return;
+  /** `attempt`: the run reporting; ignored unless it is still the job's current one */
+  const finish = (job: StoredJob, status: JobStatus, result?: { output?: unknown; error?: string }, attempt?: Attempt) => {
+    if (isFinal(job.status) || (attempt && job.attempt !== attempt)) return;
     job.status = status;
     job.finishedAt = now();
     if (result?.output !== undefined) job.output = result.output;
     if (result?.error !== undefined) job.error = result.error;
     if (status === 'COMPLETED') counters.completed++;
     else counters.failed++;
-    job.abort = undefined;
+    job.attempt = undefined;
     for (const w of job.waiters.splice(0)) w();
     opts.onFinal?.(job);
   };
@@ -101,30 +111,33 @@ export function createJobStore(opts: JobStoreOptions) {
     running++;
     job.status = 'IN_PROGRESS';
     job.startedAt = now();
-    const abort = new AbortController();
-    job.abort = abort;
+    const attempt: Attempt = { abort: new AbortController() };
+    job.attempt = attempt;
+    const current = () => job.attempt === attempt;
     // policy.executionTimeout may be up to 2^53 ms: longer than one Node timer holds
     const cancelTimer = setLongTimeout(() => {
-      abort.abort();
-      finish(job, 'TIMED_OUT', { error: `job exceeded its execution timeout of ${job.executionTimeout} ms` });
+      attempt.abort.abort();
+      finish(job, 'TIMED_OUT', { error: `job exceeded its execution timeout of ${job.executionTimeout} ms` }, attempt);
     }, job.executionTimeout);
     try {
       const result = await opts.handler(
         { id: job.id, input: job.input, ...(job.s3Config !== undefined ? { s3Config: job.s3Config } : {}) },
         {
-          signal: abort.signal,
+          signal: attempt.abort.signal,
           progress: (p) => {
-            if (!isFinal(job.status)) job.output = p;
+            if (current() && !isFinal(job.status)) job.output = p;
           },
-          stream: (chunk) => job.stream.push({ output: chunk }),
+          stream: (chunk) => {
+            if (current()) job.stream.push({ output: chunk });
+          },
         },
       );
       const mapped = mapResult(result);
-      if (job.stream.length > 0 && !mapped.error) job.stream.push({ output: mapped.output });
-      finish(job, mapped.error ? 'FAILED' : 'COMPLETED', { output: mapped.output, error: mapped.error });
+      if (current() && job.stream.length > 0 && !mapped.error) job.stream.push({ output: mapped.output });
+      finish(job, mapped.error ? 'FAILED' : 'COMPLETED', { output: mapped.output, error: mapped.error }, attempt);
     } catch (err) {
       opts.log.error({ err, jobId: job.id }, 'handler threw');
-      finish(job, 'FAILED', { error: mapException(err, 'local').error });
+      finish(job, 'FAILED', { error: mapException(err, 'local').error }, attempt);
     } finally {
       cancelTimer();
       running--;
@@ -145,7 +158,7 @@ export function createJobStore(opts: JobStoreOptions) {
       const ttlOver = t > job.createdAt + job.ttl;
       const retained = job.finishedAt !== undefined && t > job.finishedAt + job.retention;
       if (ttlOver || retained) {
-        job.abort?.abort();
+        job.attempt?.abort.abort();
         if (!isFinal(job.status)) finish(job, 'TIMED_OUT', { error: `job exceeded its ttl of ${job.ttl} ms` });
         jobs.delete(job.id);
         const q = queue.indexOf(job.id);
@@ -198,7 +211,7 @@ export function createJobStore(opts: JobStoreOptions) {
     },
     cancel(job: StoredJob): void {
       if (isFinal(job.status)) return;
-      job.abort?.abort();
+      job.attempt?.abort.abort();
       const q = queue.indexOf(job.id);
       if (q >= 0) queue.splice(q, 1);
       finish(job, 'CANCELLED');
@@ -231,7 +244,7 @@ export function createJobStore(opts: JobStoreOptions) {
     },
     close(): void {
       clearInterval(sweeper);
-      for (const job of jobs.values()) job.abort?.abort();
+      for (const job of jobs.values()) job.attempt?.abort.abort();
     },
     /** resolves when nothing runs any more (after close, for a clean exit) */
     async drain(): Promise<void> {
