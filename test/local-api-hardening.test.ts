@@ -57,3 +57,18 @@ describe('#5 /retry of a TIMED_OUT job whose first attempt is still stopping', (
     expect(hook.received.map((b) => b.status)).toEqual(['TIMED_OUT', 'COMPLETED']);
   });
 });
+
+describe('#15 /runsync on a job that is then purged', () => {
+  it('answers at once with the job CANCELLED, not IN_QUEUE after its whole wait for an id that is gone', async () => {
+    const { call, poll } = await api();
+    const running = await call('POST', '/run', { input: { sleep_ms: 5000 } });
+    await poll(running.body.id, (s) => s === 'IN_PROGRESS');
+    const sync = call('POST', '/runsync?wait=3000', { input: { echo: 'never' } });
+    for (let i = 0; i < 100 && (await call('GET', '/health')).body.jobs.inQueue < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await call('POST', '/purge-queue')).body).toEqual({ removed: 1, status: 'completed' });
+    const answer = await sync;
+    expect(answer.body).toMatchObject({ status: 'CANCELLED', error: 'the job was purged from the queue' });
+    expect((await call('GET', `/status/${answer.body.id}`)).status).toBe(404);
+    await call('POST', `/cancel/${running.body.id}`);
+  });
+});

@@ -226,10 +226,18 @@ export function createJobStore(opts: JobStoreOptions) {
       setImmediate(pump);
       return true;
     },
-    /** removes every queued job; running jobs go on */
+    /**
+     * Removes every queued job; running jobs go on. Each ends CANCELLED first, so a /runsync or
+     * /status-sync waiting on it answers now, and its webhook says what became of it.
+     */
     purge(): number {
       const removed = queue.splice(0);
-      for (const id of removed) jobs.delete(id);
+      for (const id of removed) {
+        const job = jobs.get(id);
+        if (!job) continue;
+        finish(job, 'CANCELLED', { error: 'the job was purged from the queue' });
+        jobs.delete(id);
+      }
       return removed.length;
     },
     /** chunks not delivered yet */
