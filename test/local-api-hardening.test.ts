@@ -72,3 +72,25 @@ describe('#15 /runsync on a job that is then purged', () => {
     await call('POST', `/cancel/${running.body.id}`);
   });
 });
+
+describe('#14 /retry and the queue bound, /retry while shutting down', () => {
+  it('answers /retry 429 when the queue is full and 503 once the server stops accepting jobs, as /run does', async () => {
+    const { call, poll, store, calls } = await api({ maxQueue: 1 });
+    const failed = await call('POST', '/runsync', { input: { fail: true } });
+    expect(failed.body.status).toBe('FAILED');
+    const running = await call('POST', '/run', { input: { sleep_ms: 5000 } });
+    await poll(running.body.id, (s) => s === 'IN_PROGRESS');
+    expect((await call('POST', '/run', { input: {} })).status).toBe(200);
+    expect(await call('POST', '/run', { input: {} })).toMatchObject({ status: 429 });
+    expect(await call('POST', `/retry/${failed.body.id}`)).toEqual({ status: 429, body: { error: 'the queue is full (1 jobs waiting); retry later' } });
+    expect((await call('GET', `/status/${failed.body.id}`)).body.status).toBe('FAILED');
+
+    await call('POST', '/purge-queue');
+    store.stopAccepting();
+    expect(await call('POST', '/run', { input: {} })).toMatchObject({ status: 503 });
+    expect(await call('POST', `/retry/${failed.body.id}`)).toEqual({ status: 503, body: { error: 'the worker is shutting down' } });
+    expect(calls.get(failed.body.id)).toBe(1);
+    expect((await call('GET', '/health')).body.jobs.retried).toBe(0);
+    await call('POST', `/cancel/${running.body.id}`);
+  });
+});

@@ -166,13 +166,18 @@ export function createJobStore(opts: JobStoreOptions) {
       }
     }
   };
+  /** What every way into the queue (/run, /runsync, /retry) must pass. */
+  const admit = () => {
+    if (!accepting) throw new WorkerError('NOT_READY', 'the worker is shutting down');
+    if (queue.length >= opts.maxQueue) throw new WorkerError('QUEUE_FULL', `the queue is full (${opts.maxQueue} jobs waiting); retry later`);
+  };
+
   const sweeper = setInterval(sweep, opts.sweepMs ?? 1000);
   sweeper.unref();
 
   return {
     submit(req: SubmitRequest): StoredJob {
-      if (!accepting) throw new WorkerError('NOT_READY', 'the worker is shutting down');
-      if (queue.length >= opts.maxQueue) throw new WorkerError('QUEUE_FULL', `the queue is full (${opts.maxQueue} jobs waiting); retry later`);
+      admit();
       const job: StoredJob = {
         id: `${randomUUID()}-local`,
         input: req.input,
@@ -216,9 +221,10 @@ export function createJobStore(opts: JobStoreOptions) {
       if (q >= 0) queue.splice(q, 1);
       finish(job, 'CANCELLED');
     },
-    /** only FAILED and TIMED_OUT jobs go back to the queue */
+    /** only FAILED and TIMED_OUT jobs go back to the queue, under the same bounds as new jobs */
     retry(job: StoredJob): boolean {
       if (job.status !== 'FAILED' && job.status !== 'TIMED_OUT') return false;
+      admit();
       Object.assign(job, { status: 'IN_QUEUE', output: undefined, error: undefined, startedAt: undefined, finishedAt: undefined, stream: [], streamSent: 0 });
       job.retries++;
       counters.retried++;
