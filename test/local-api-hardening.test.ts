@@ -94,3 +94,58 @@ describe('#14 /retry and the queue bound, /retry while shutting down', () => {
     await call('POST', `/cancel/${running.body.id}`);
   });
 });
+
+describe('#1 what finished and waiting jobs keep in memory', () => {
+  const pad = 'x'.repeat(60_000); // a 60 KB request, as a 20 MB one at 1/300 scale
+
+  it('keeps at most API_MAX_RETAINED_JOBS finished jobs, forgetting the oldest first', async () => {
+    const { call, store } = await api({ maxRetainedJobs: 3 });
+    const ids: string[] = [];
+    for (let n = 0; n < 5; n++) ids.push((await call('POST', '/runsync', { input: { echo: n } })).body.id as string);
+    const statuses = await Promise.all(ids.map(async (id) => (await call('GET', `/status/${id}`)).status));
+    expect(statuses).toEqual([404, 404, 200, 200, 200]);
+    expect(store.memory().retainedJobs).toBe(3);
+  });
+
+  it('drops what a finished job does not need for /status, and keeps outputs and retry inputs inside API_MAX_RETAINED_BYTES', async () => {
+    const budget = 200_000;
+    const { call, store } = await api({ maxRetainedBytes: budget });
+    const done = await call('POST', '/runsync', { input: { echo: 'small', pad } });
+    expect(store.get(done.body.id)?.request).toBeUndefined();
+
+    // failed jobs keep their request for /retry: three fit, the fourth pushes out the oldest one's
+    const failed: string[] = [];
+    for (let n = 0; n < 4; n++) {
+      failed.push((await call('POST', '/runsync', { input: { fail: true, pad } })).body.id as string);
+      expect(store.memory().retainedBytes).toBeLessThanOrEqual(budget);
+    }
+    expect((await call('GET', `/status/${failed[0]}`)).body).toMatchObject({ status: 'FAILED', error: 'page 0: not an image' });
+    expect(await call('POST', `/retry/${failed[0]}`)).toMatchObject({ status: 400, body: { error: expect.stringContaining('its input is no longer kept') } });
+    expect((await call('POST', `/retry/${failed[3]}`)).body.status).toBe('IN_QUEUE');
+
+    // large outputs count too: the oldest finished jobs go, the newest stays
+    const outputs: string[] = [];
+    for (let n = 0; n < 4; n++) {
+      outputs.push((await call('POST', '/runsync', { input: { echo: pad } })).body.id as string);
+      expect(store.memory().retainedBytes).toBeLessThanOrEqual(budget);
+    }
+    expect((await call('GET', `/status/${done.body.id}`)).status).toBe(404);
+    expect((await call('GET', `/status/${outputs[3]}`)).body).toMatchObject({ status: 'COMPLETED', output: { echo: pad } });
+  });
+
+  it('answers 503 with a clear error once queued and running requests would pass API_MAX_PENDING_BYTES', async () => {
+    const { call, poll, store } = await api({ maxPendingBytes: 150_000 });
+    const running = await call('POST', '/run', { input: { sleep_ms: 5000, pad } });
+    await poll(running.body.id, (s) => s === 'IN_PROGRESS');
+    expect((await call('POST', '/run', { input: { pad } })).status).toBe(200);
+    const refused = await call('POST', '/run', { input: { pad } });
+    expect(refused).toEqual({ status: 503, body: { error: expect.stringMatching(/^queued and running jobs hold 0\.1 MB of requests; this 0\.1 MB more would pass the limit of 0\.1 MB \(API_MAX_PENDING_BYTES\); retry later$/) } });
+    expect(store.memory().pendingBytes).toBeLessThanOrEqual(150_000);
+    // small jobs still fit, and room comes back as jobs finish
+    expect((await call('POST', '/run', { input: {} })).status).toBe(200);
+    await call('POST', `/cancel/${running.body.id}`);
+    await poll(running.body.id, (s) => s === 'CANCELLED');
+    for (let i = 0; i < 100 && store.memory().pendingBytes > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await call('POST', '/run', { input: { pad } })).status).toBe(200);
+  });
+});

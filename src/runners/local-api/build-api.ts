@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { describeZodError } from '../../contract/issues.ts';
 import { WorkerError, httpStatusOf, publicMessage, toWorkerError } from '../../errors.ts';
@@ -16,6 +16,10 @@ export interface ApiOptions {
   concurrency: number;
   maxQueue: number;
   maxBodyBytes: number;
+  /** memory bounds of the job store: request bytes waiting or running; what finished jobs keep */
+  maxPendingBytes?: number;
+  maxRetainedBytes?: number;
+  maxRetainedJobs?: number;
   apiKey?: string;
   /** true once models are loaded, for /health's worker counts */
   isReady?: () => boolean;
@@ -50,6 +54,10 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
 
 const idParams = z.object({ id: z.string() });
 
+/** Each request's body size, from the body parser to the route, counted against the memory bounds. */
+const bodySizes = new WeakMap<object, number>();
+const bodySize = (req: FastifyRequest) => bodySizes.get(req.raw) ?? 0;
+
 function routes(app: FastifyInstance, store: JobStore, opts: ApiOptions) {
   const find = (params: unknown): StoredJob => {
     const { id } = parse(idParams, params, 'id');
@@ -61,14 +69,14 @@ function routes(app: FastifyInstance, store: JobStore, opts: ApiOptions) {
 
   app.post('/run', async (req) => {
     const body = parse(RunBody, req.body, 'body');
-    const job = store.submit({ input: body.input, s3Config: body.s3Config, webhook: body.webhook, policy: body.policy });
+    const job = store.submit({ input: body.input, s3Config: body.s3Config, webhook: body.webhook, policy: body.policy, bytes: bodySize(req) });
     return { id: job.id, status: job.status };
   });
 
   app.post('/runsync', async (req) => {
     const wait = waitOf(req.query);
     const body = parse(RunBody, req.body, 'body');
-    const job = store.submit({ input: body.input, s3Config: body.s3Config, webhook: body.webhook, policy: body.policy, sync: true });
+    const job = store.submit({ input: body.input, s3Config: body.s3Config, webhook: body.webhook, policy: body.policy, sync: true, bytes: bodySize(req) });
     await store.wait(job, wait);
     return isFinal(job.status) ? statusView(job) : { id: job.id, status: job.status };
   });
@@ -142,6 +150,9 @@ export function buildApi(opts: ApiOptions): { app: FastifyInstance; store: JobSt
     handler: opts.handler,
     concurrency: opts.concurrency,
     maxQueue: opts.maxQueue,
+    maxPendingBytes: opts.maxPendingBytes,
+    maxRetainedBytes: opts.maxRetainedBytes,
+    maxRetainedJobs: opts.maxRetainedJobs,
     log: opts.log,
     sweepMs: opts.sweepMs,
     onFinal: (job) => {
@@ -152,8 +163,9 @@ export function buildApi(opts: ApiOptions): { app: FastifyInstance; store: JobSt
   // `curl -d '{…}'` sends JSON labelled as a form; RunPod's own SDK does the same. Read both as JSON,
   // with one parser that names a forbidden key rather than calling the body "not valid JSON".
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => {
+  app.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded', 'text/plain'], { parseAs: 'string' }, (req, body, done) => {
     try {
+      bodySizes.set(req.raw, (body as string).length);
       done(null, parseJsonBody(body as string));
     } catch (err) {
       done(err as WorkerError, undefined);

@@ -37,6 +37,9 @@ export async function serveApi(handler: Handler, config: Readonly<Config>, log: 
     concurrency: config.api.concurrency,
     maxQueue: config.api.maxQueue,
     maxBodyBytes: config.api.maxBodyBytes,
+    maxPendingBytes: config.api.maxPendingBytes,
+    maxRetainedBytes: config.api.maxRetainedBytes,
+    maxRetainedJobs: config.api.maxRetainedJobs,
     apiKey,
     isReady,
   });
