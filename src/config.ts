@@ -62,7 +62,7 @@ const EnvSchema = z.object({
   API_MAX_QUEUE: intFromEnv(100, 1),
   /** local API memory bounds: request bytes of queued + running jobs (503 past it); what finished jobs keep */
   API_MAX_PENDING_BYTES: intFromEnv(256 * 1024 * 1024, 1),
-  API_MAX_RETAINED_BYTES: intFromEnv(128 * 1024 * 1024, 1),
+  API_MAX_RETAINED_BYTES: intFromEnv(64 * 1024 * 1024, 1),
   API_MAX_RETAINED_JOBS: intFromEnv(1000, 1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   RUNPOD_WEBHOOK_GET_JOB: z.string().optional(),

@@ -23,7 +23,7 @@ export const RUNSYNC_RETENTION_MS = 60_000;
  * heap limit (about 4 GB on 64-bit), with room for the jobs' own work.
  */
 export const DEFAULT_MAX_PENDING_BYTES = 256 * 1024 * 1024;
-export const DEFAULT_MAX_RETAINED_BYTES = 128 * 1024 * 1024;
+export const DEFAULT_MAX_RETAINED_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_RETAINED_JOBS = 1000;
 
 export interface SubmitRequest {
