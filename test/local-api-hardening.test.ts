@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startApi, startReceiver } from './helpers/api-server.ts';
+import { startLoopbackServer } from './helpers/loopback-server.ts';
 
 /**
  * What an adversarial review of the local API found (issue 16), each over real HTTP on loopback.
@@ -10,7 +11,7 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 /** Webhooks to the test's receiver on 127.0.0.1 over http: allowed explicitly, as FETCH_ALLOW_* would. */
-const webhookAllowed = {};
+const webhookAllowed = { fetch: { allowHttp: true, allowAddresses: ['127.0.0.1/32'], allowedHosts: [] } };
 
 async function api(...args: Parameters<typeof startApi>) {
   const a = await startApi(...args);
@@ -147,5 +148,57 @@ describe('#1 what finished and waiting jobs keep in memory', () => {
     await poll(running.body.id, (s) => s === 'CANCELLED');
     for (let i = 0; i < 100 && store.memory().pendingBytes > 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect((await call('POST', '/run', { input: { pad } })).status).toBe(200);
+  });
+});
+
+describe('#3 webhooks go through the guarded client of page URLs', () => {
+  it('refuses at /run a webhook the address policy refuses: http, loopback and private IPs in any spelling, hosts off the allow-list', async () => {
+    const hook = await startReceiver();
+    closers.push(hook.close);
+    const strict = await api();
+    const port = hook.port;
+    const cases: [string, string][] = [
+      [hook.url, 'webhook: only https URLs are fetched, not http:'],
+      [`https://127.0.0.1:${port}/hook`, 'webhook: 127.0.0.1 is a loopback address; only public addresses are fetched'],
+      [`https://2130706433:${port}/hook`, 'webhook: 127.0.0.1 is a loopback address; only public addresses are fetched'],
+      [`https://[::1]:${port}/hook`, 'webhook: ::1 is a loopback address; only public addresses are fetched'],
+      ['https://169.254.169.254/latest', 'webhook: 169.254.169.254 is a link-local address (where cloud metadata services live); only public addresses are fetched'],
+    ];
+    for (const [webhook, error] of cases) expect(await strict.call('POST', '/run', { input: {}, webhook })).toEqual({ status: 403, body: { error } });
+    const listed = await api({ fetch: { allowHttp: true, allowAddresses: ['127.0.0.1/32'], allowedHosts: ['hooks.example.com'] } });
+    expect(await listed.call('POST', '/run', { input: {}, webhook: hook.url })).toEqual({ status: 403, body: { error: 'webhook: host 127.0.0.1 is not on the allow-list (FETCH_ALLOWED_HOSTS)' } });
+    expect(hook.requests()).toBe(0);
+  });
+
+  it('never delivers to a name that resolves to loopback', async () => {
+    const hook = await startReceiver();
+    closers.push(hook.close);
+    const { call, webhooks } = await api({ fetch: { allowHttp: true, allowAddresses: [], allowedHosts: [] } });
+    const r = await call('POST', '/runsync', { input: { echo: 'secret' }, webhook: `http://localhost:${hook.port}/hook` });
+    expect(r.body.status).toBe('COMPLETED');
+    expect(await webhooks.settle(5000)).toBe(0);
+    expect(hook.requests()).toBe(0);
+  });
+
+  it('does not follow a redirect: the result is never re-posted elsewhere', async () => {
+    const elsewhere = await startReceiver();
+    closers.push(elsewhere.close);
+    const redirecting = await startLoopbackServer((_req, res) => void res.writeHead(307, { location: elsewhere.url }).end());
+    closers.push(redirecting.close);
+    const { call, webhooks } = await api(webhookAllowed);
+    const r = await call('POST', '/runsync', { input: { echo: 'secret' }, webhook: `${redirecting.origin}/hook` });
+    expect(r.body.status).toBe('COMPLETED');
+    expect(await webhooks.settle(5000)).toBe(0);
+    expect(redirecting.hits).toEqual(['/hook', '/hook', '/hook']);
+    expect(elsewhere.requests()).toBe(0);
+  });
+
+  it('delivers to an allowed receiver as a POST of the final status', async () => {
+    const hook = await startReceiver();
+    closers.push(hook.close);
+    const { call, webhooks } = await api(webhookAllowed);
+    const r = await call('POST', '/runsync', { input: { echo: 'hooked' }, webhook: hook.url });
+    expect(await webhooks.settle(5000)).toBe(0);
+    expect(hook.received).toEqual([expect.objectContaining({ id: r.body.id, status: 'COMPLETED', output: { echo: 'hooked' } })]);
   });
 });

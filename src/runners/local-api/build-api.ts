@@ -8,7 +8,9 @@ import { isAuthorised } from './auth.ts';
 import { parseJsonBody } from './parse-json-body.ts';
 import { demoRoutes } from './demo-routes.ts';
 import { createJobStore, isFinal, statusView, type JobStore, type StoredJob } from './job-store.ts';
-import { deliverWebhook } from './webhook.ts';
+import { createHttpClient } from '../../net/guarded-request.ts';
+import { createUrlPolicy, type UrlPolicy, type UrlPolicyConfig } from '../../net/url-policy.ts';
+import { WEBHOOK_TIMEOUT_MS, createWebhookSender, type WebhookSender } from './webhook.ts';
 
 export interface ApiOptions {
   handler: Handler;
@@ -23,9 +25,13 @@ export interface ApiOptions {
   apiKey?: string;
   /** true once models are loaded, for /health's worker counts */
   isReady?: () => boolean;
+  /** the address policy webhooks are held to, as every URL a job names (FETCH_ALLOW_*); default https to public hosts */
+  fetch?: UrlPolicyConfig;
   webhookRetryMs?: number;
   sweepMs?: number;
 }
+
+const PUBLIC_HTTPS_ONLY: UrlPolicyConfig = { allowHttp: false, allowAddresses: [], allowedHosts: [] };
 
 /** `?wait=` of /runsync and /status-sync: 1–300 s, default 90 s (runpod.md §5). */
 const Wait = z.coerce.number().int().min(1000).max(300_000).optional().default(90_000);
@@ -58,7 +64,14 @@ const idParams = z.object({ id: z.string() });
 const bodySizes = new WeakMap<object, number>();
 const bodySize = (req: FastifyRequest) => bodySizes.get(req.raw) ?? 0;
 
-function routes(app: FastifyInstance, store: JobStore, opts: ApiOptions) {
+function routes(app: FastifyInstance, store: JobStore, opts: ApiOptions, policy: UrlPolicy) {
+  /** the body, with its webhook checked against the address policy now rather than at delivery */
+  const runBody = (body: unknown) => {
+    const run = parse(RunBody, body, 'body');
+    const refusal = run.webhook ? policy.refuseUrl(new URL(run.webhook)) : undefined;
+    if (refusal) throw new WorkerError('URL_REFUSED', refusal, { path: 'webhook' });
+    return run;
+  };
   const find = (params: unknown): StoredJob => {
     const { id } = parse(idParams, params, 'id');
     const job = store.get(id);
@@ -68,14 +81,14 @@ function routes(app: FastifyInstance, store: JobStore, opts: ApiOptions) {
   const waitOf = (query: unknown) => parse(Wait, (query as { wait?: unknown }).wait, 'wait');
 
   app.post('/run', async (req) => {
-    const body = parse(RunBody, req.body, 'body');
+    const body = runBody(req.body);
     const job = store.submit({ input: body.input, s3Config: body.s3Config, webhook: body.webhook, policy: body.policy, bytes: bodySize(req) });
     return { id: job.id, status: job.status };
   });
 
   app.post('/runsync', async (req) => {
     const wait = waitOf(req.query);
-    const body = parse(RunBody, req.body, 'body');
+    const body = runBody(req.body);
     const job = store.submit({ input: body.input, s3Config: body.s3Config, webhook: body.webhook, policy: body.policy, sync: true, bytes: bodySize(req) });
     await store.wait(job, wait);
     return isFinal(job.status) ? statusView(job) : { id: job.id, status: job.status };
@@ -133,7 +146,7 @@ function routes(app: FastifyInstance, store: JobStore, opts: ApiOptions) {
  * The local API: RunPod's endpoint routes, at the root and under /v2/:endpointId, over the same
  * handler as the worker loop. Built apart from `listen` so tests can call `inject`.
  */
-export function buildApi(opts: ApiOptions): { app: FastifyInstance; store: JobStore } {
+export function buildApi(opts: ApiOptions): { app: FastifyInstance; store: JobStore; webhooks: WebhookSender } {
   const app: FastifyInstance = Fastify({
     loggerInstance: opts.log as FastifyBaseLogger,
     bodyLimit: opts.maxBodyBytes,
@@ -146,6 +159,9 @@ export function buildApi(opts: ApiOptions): { app: FastifyInstance; store: JobSt
       void reply.status(tooLong ? 414 : 400).send({ error: tooLong ? 'a path segment is longer than 100 characters' : 'the URL is not validly encoded' });
     },
   });
+  // a webhook is a URL the job names: the same guarded client as page URLs, POST, no redirects
+  const policy = createUrlPolicy(opts.fetch ?? PUBLIC_HTTPS_ONLY);
+  const webhooks = createWebhookSender({ client: createHttpClient(policy, { timeoutMs: WEBHOOK_TIMEOUT_MS, maxRedirects: 0 }), log: opts.log, retryMs: opts.webhookRetryMs });
   const store = createJobStore({
     handler: opts.handler,
     concurrency: opts.concurrency,
@@ -156,7 +172,7 @@ export function buildApi(opts: ApiOptions): { app: FastifyInstance; store: JobSt
     log: opts.log,
     sweepMs: opts.sweepMs,
     onFinal: (job) => {
-      if (job.webhook) void deliverWebhook(job.webhook, statusView(job), opts.log, opts.webhookRetryMs);
+      if (job.webhook) void webhooks.send(job.webhook, statusView(job));
     },
   });
 
@@ -211,8 +227,8 @@ export function buildApi(opts: ApiOptions): { app: FastifyInstance; store: JobSt
 
   // The demo page at / (local API only; the cloud worker serves no page).
   app.register(demoRoutes);
-  app.register(async (scope) => routes(scope, store, opts));
-  app.register(async (scope) => routes(scope, store, opts), { prefix: '/v2/:endpointId' });
+  app.register(async (scope) => routes(scope, store, opts, policy));
+  app.register(async (scope) => routes(scope, store, opts, policy), { prefix: '/v2/:endpointId' });
   app.addHook('onClose', async () => store.close());
-  return { app, store };
+  return { app, store, webhooks };
 }

@@ -41,6 +41,7 @@ export async function serveApi(handler: Handler, config: Readonly<Config>, log: 
     maxRetainedBytes: config.api.maxRetainedBytes,
     maxRetainedJobs: config.api.maxRetainedJobs,
     apiKey,
+    fetch: config.fetch,
     isReady,
   });
   await app.listen({ host, port });
