@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startApi, startReceiver } from './helpers/api-server.ts';
+import { request, scriptedHandler, startApi, startReceiver } from './helpers/api-server.ts';
 import { startLoopbackServer } from './helpers/loopback-server.ts';
+import { loadConfig } from '../src/config.ts';
+import { silentLogger } from '../src/logger.ts';
+import { serveApi } from '../src/runners/local-api/serve-api.ts';
 
 /**
  * What an adversarial review of the local API found (issue 16), each over real HTTP on loopback.
@@ -200,5 +203,28 @@ describe('#3 webhooks go through the guarded client of page URLs', () => {
     const r = await call('POST', '/runsync', { input: { echo: 'hooked' }, webhook: hook.url });
     expect(await webhooks.settle(5000)).toBe(0);
     expect(hook.received).toEqual([expect.objectContaining({ id: r.body.id, status: 'COMPLETED', output: { echo: 'hooked' } })]);
+  });
+});
+
+describe('#9 stopping the local API (SIGTERM, SIGINT)', () => {
+  it('cancels queued jobs (their webhooks sent), lets the running one finish, and waits for webhook deliveries', async () => {
+    // a receiver that takes 300 ms to answer: stop() must wait for it, not leave deliveries behind
+    const hook = await startReceiver(() => 200, 300);
+    closers.push(hook.close);
+    const scripted = scriptedHandler();
+    const config = loadConfig(['--serve-api', '--rp_api_host', '127.0.0.1', '--rp_api_port', '0'], { FETCH_ALLOW_HTTP: '1', FETCH_ALLOW_ADDRESSES: '127.0.0.1' });
+    const server = await serveApi(scripted.handler, config, silentLogger());
+    const call = (path: string, body?: unknown) => request(server.port, 'POST', path, body === undefined ? undefined : JSON.stringify(body), { 'content-type': 'application/json' });
+    const running = (await call('/run', { input: { sleep_ms: 300, echo: 'finished' }, webhook: hook.url })).body.id as string;
+    const queued = [(await call('/run', { input: { echo: 'a' }, webhook: hook.url })).body.id as string, (await call('/run', { input: { echo: 'b' }, webhook: hook.url })).body.id as string];
+    for (let i = 0; i < 100 && !scripted.calls.has(running); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(scripted.calls.has(running)).toBe(true);
+
+    await server.stop();
+    expect([...scripted.calls.keys()]).toEqual([running]);
+    const byId = new Map(hook.received.map((b) => [b.id as string, b]));
+    expect(hook.received).toHaveLength(3);
+    expect(byId.get(running)).toMatchObject({ status: 'COMPLETED', output: { echo: 'finished' } });
+    for (const id of queued) expect(byId.get(id)).toMatchObject({ status: 'CANCELLED', error: 'the worker stopped before the job started' });
   });
 });

@@ -74,8 +74,11 @@ export async function startApi(overrides: Partial<ApiOptions> = {}) {
   return { ...api, port, call, poll, calls: scripted.calls, close: () => api.app.close() };
 }
 
-/** A webhook receiver on 127.0.0.1: records each POSTed body; `answer` picks the status per request. */
-export async function startReceiver(answer: (n: number) => number = () => 200) {
+/**
+ * A webhook receiver on 127.0.0.1: records each POSTed body (once it has answered 200); `answer`
+ * picks the status per request, `delayMs` how long it takes to answer.
+ */
+export async function startReceiver(answer: (n: number) => number = () => 200, delayMs = 0) {
   const received: Record<string, any>[] = [];
   let n = 0;
   const server = http.createServer((req, res) => {
@@ -83,8 +86,10 @@ export async function startReceiver(answer: (n: number) => number = () => 200) {
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       const status = answer(n++);
-      if (status === 200) received.push(JSON.parse(body) as Record<string, any>);
-      res.writeHead(status).end();
+      setTimeout(() => {
+        if (status === 200) received.push(JSON.parse(body) as Record<string, any>);
+        res.writeHead(status).end();
+      }, delayMs);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

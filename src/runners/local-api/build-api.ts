@@ -10,7 +10,7 @@ import { demoRoutes } from './demo-routes.ts';
 import { createJobStore, isFinal, statusView, type JobStore, type StoredJob } from './job-store.ts';
 import { createHttpClient } from '../../net/guarded-request.ts';
 import { createUrlPolicy, type UrlPolicy, type UrlPolicyConfig } from '../../net/url-policy.ts';
-import { WEBHOOK_TIMEOUT_MS, createWebhookSender, type WebhookSender } from './webhook.ts';
+import { WEBHOOK_STOP_GRACE_MS, WEBHOOK_TIMEOUT_MS, createWebhookSender } from './webhook.ts';
 
 export interface ApiOptions {
   handler: Handler;
@@ -146,7 +146,7 @@ function routes(app: FastifyInstance, store: JobStore, opts: ApiOptions, policy:
  * The local API: RunPod's endpoint routes, at the root and under /v2/:endpointId, over the same
  * handler as the worker loop. Built apart from `listen` so tests can call `inject`.
  */
-export function buildApi(opts: ApiOptions): { app: FastifyInstance; store: JobStore; webhooks: WebhookSender } {
+export function buildApi(opts: ApiOptions) {
   const app: FastifyInstance = Fastify({
     loggerInstance: opts.log as FastifyBaseLogger,
     bodyLimit: opts.maxBodyBytes,
@@ -230,5 +230,22 @@ export function buildApi(opts: ApiOptions): { app: FastifyInstance; store: JobSt
   app.register(async (scope) => routes(scope, store, opts, policy));
   app.register(async (scope) => routes(scope, store, opts, policy), { prefix: '/v2/:endpointId' });
   app.addHook('onClose', async () => store.close());
-  return { app, store, webhooks };
+
+  /**
+   * Stop (SIGTERM, SIGINT): take no more jobs; cancel the queued ones, which would otherwise all
+   * run first; let running ones finish; give webhook deliveries (retries included) up to
+   * `webhookGraceMs` to land; then close.
+   */
+  const stop = async ({ webhookGraceMs = WEBHOOK_STOP_GRACE_MS, beforeClose }: { webhookGraceMs?: number; beforeClose?: () => void } = {}) => {
+    store.stopAccepting();
+    const cancelled = store.cancelQueued('the worker stopped before the job started');
+    const { inProgress } = store.counts();
+    opts.log.info({ cancelled, running: inProgress }, 'stopping: queued jobs cancelled, waiting for running ones');
+    await store.drain();
+    const undelivered = await webhooks.settle(webhookGraceMs);
+    if (undelivered > 0) opts.log.warn({ undelivered, graceMs: webhookGraceMs }, 'stopping with webhook deliveries still being tried');
+    beforeClose?.();
+    await app.close();
+  };
+  return { app, store, webhooks, stop };
 }

@@ -334,6 +334,15 @@ export function createJobStore(opts: JobStoreOptions) {
     stopAccepting(): void {
       accepting = false;
     },
+    /** on stop: queued jobs will never run; each ends CANCELLED (waiters and webhooks told) */
+    cancelQueued(reason: string): number {
+      const ids = queue.splice(0);
+      for (const id of ids) {
+        const job = jobs.get(id);
+        if (job) finish(job, 'CANCELLED', { error: reason });
+      }
+      return ids.length;
+    },
     close(): void {
       clearInterval(sweeper);
       for (const job of jobs.values()) job.attempt?.abort.abort();

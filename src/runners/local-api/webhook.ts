@@ -6,6 +6,8 @@ export const WEBHOOK_ATTEMPTS = 3;
 export const WEBHOOK_RETRY_MS = 10_000;
 /** one delivery attempt, connection and answer included */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
+/** how long a stopping server waits for deliveries still being tried: one with both retries fits */
+export const WEBHOOK_STOP_GRACE_MS = WEBHOOK_ATTEMPTS * WEBHOOK_TIMEOUT_MS + (WEBHOOK_ATTEMPTS - 1) * WEBHOOK_RETRY_MS;
 /** the receiver's answer is read and dropped: no need to take much of it */
 const ANSWER_BYTES = 64 * 1024;
 
