@@ -7,7 +7,7 @@
  * test_input.json; otherwise → the RunPod worker loop.
  */
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from './src/config.ts';
+import { loadConfigOrExit } from './src/config.ts';
 import { createHandler, type Handler } from './src/handler/create-handler.ts';
 import { createLogger } from './src/logger.ts';
 import { loadEngine } from './src/pipeline/load-engine.ts';
@@ -15,7 +15,7 @@ import { serveApi } from './src/runners/local-api/serve-api.ts';
 import { runOneShot } from './src/runners/one-shot.ts';
 import { startRunpodWorker } from './src/runners/runpod/start-runpod-worker.ts';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const log = createLogger({ level: config.logLevel, runpod: config.runpodLogs, fd: config.mode === 'test' ? 2 : 1 });
 const engine = loadEngine(config, log);
 

@@ -5,14 +5,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../src/config.ts';
+import { loadConfigOrExit } from '../src/config.ts';
 import type { ProcessOutput } from '../src/contract/output.ts';
 import { createHandler } from '../src/handler/create-handler.ts';
 import { createLogger } from '../src/logger.ts';
 import { loadEngine } from '../src/pipeline/load-engine.ts';
 import { runOneShot } from '../src/runners/one-shot.ts';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const log = createLogger({ level: config.logLevel, fd: 2 });
 const engine = loadEngine(config, log);
 const handler = createHandler({ engine, config, log });

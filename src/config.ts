@@ -11,13 +11,31 @@ import { z } from 'zod';
 export type RunMode = 'serve-api' | 'test' | 'worker';
 export type ProviderName = 'cuda' | 'tensorrt' | 'cpu';
 
-const intFromEnv = (fallback: number, min = 0) =>
-  z.coerce.number().int().min(min).optional().default(fallback);
+/** A config value that cannot be used: the message is one line naming the variable or flag. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Decimal digits only: `0x1F40`, `1e3`, `abc` and `-1` are refused rather than coerced. */
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[0-9]+$/, { error: 'not a whole number' })
+    .transform(Number)
+    .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
+
+const intFromEnv = (fallback: number, min = 0) => wholeNumber(min).optional().default(fallback);
+
+/** The local API's key, from API_KEY or --api-key: long enough not to be guessed or mistyped into. */
+export const MIN_API_KEY_LENGTH = 16;
 
 const boolFromEnv = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
   .optional()
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const EnvSchema = z.object({
   MODELS_DIR: z.string().optional().default('models'),
@@ -55,12 +73,12 @@ const EnvSchema = z.object({
   /** URL pages downloaded ahead of the page in the models */
   FETCH_AHEAD: intFromEnv(4, 0),
   /** key the local API requires (`Authorization: Bearer <key>` or the raw key) */
-  API_KEY: z.string().min(1).optional(),
+  API_KEY: z.string().optional(),
   /** request body limit of the local API (RunPod's /runsync allows 20 MB) */
   API_MAX_BODY_BYTES: intFromEnv(20 * 1024 * 1024, 1),
   /** jobs the local API holds in its queue before answering 429 */
   API_MAX_QUEUE: intFromEnv(100, 1),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   RUNPOD_WEBHOOK_GET_JOB: z.string().optional(),
   RUNPOD_WEBHOOK_POST_OUTPUT: z.string().optional(),
   RUNPOD_WEBHOOK_POST_STREAM: z.string().optional(),
@@ -132,7 +150,7 @@ function parseProviders(list: string): ProviderName[] {
   const known: ProviderName[] = ['cuda', 'tensorrt', 'cpu'];
   for (const n of names) {
     if (!known.includes(n as ProviderName)) {
-      throw new Error(`EXECUTION_PROVIDERS: unknown provider "${n}" (known: ${known.join(', ')})`);
+      throw new ConfigError(`environment variable EXECUTION_PROVIDERS: unknown provider "${n}" (known: ${known.join(', ')})`);
     }
   }
   const providers = names as ProviderName[];
@@ -146,9 +164,87 @@ const splitList = (list: string) => list.split(',').map((s) => s.trim()).filter(
 function parseCidrs(list: string): string[] {
   return splitList(list).map((entry) => {
     const cidr = entry.includes('/') ? entry : `${entry}/${ipaddr.isValid(entry) && ipaddr.parse(entry).kind() === 'ipv6' ? 128 : 32}`;
-    if (!ipaddr.isValidCIDR(cidr)) throw new Error(`FETCH_ALLOW_ADDRESSES: "${entry}" is not an IP address or CIDR range`);
+    if (!ipaddr.isValidCIDR(cidr)) throw new ConfigError(`environment variable FETCH_ALLOW_ADDRESSES: "${entry}" is not an IP address or CIDR range`);
     return cidr;
   });
+}
+
+/** Flags as runpod-python spells them (`--rp_*`, `--test_input`), plus ours; any other flag is refused. */
+const FLAGS = {
+  'serve-api': { type: 'boolean' },
+  rp_serve_api: { type: 'boolean' },
+  'test-input': { type: 'string' },
+  test_input: { type: 'string' },
+  rp_log_level: { type: 'string' },
+  rp_api_port: { type: 'string' },
+  rp_api_host: { type: 'string' },
+  rp_api_concurrency: { type: 'string' },
+  /** runpod-python's debugger switch: accepted and ignored */
+  rp_debugger: { type: 'boolean' },
+  'api-key': { type: 'string' },
+  insecure: { type: 'boolean' },
+} as const;
+
+type FlagValues = Partial<Record<keyof typeof FLAGS, string | boolean>>;
+
+/**
+ * Strict flags: a flag that takes a value must have one, and a value that looks like a flag is taken
+ * only when written `--flag=value` (`--api-key --rp_api_port 9000` made `--rp_api_port` the key).
+ * `-` alone is a value (standard input).
+ */
+function parseFlags(argv: readonly string[]): FlagValues {
+  const { tokens } = parseArgs({ args: [...argv], strict: false, allowPositionals: true, tokens: true, options: FLAGS });
+  const values: FlagValues = {};
+  for (const token of tokens) {
+    if (token.kind === 'positional') throw new ConfigError(`unexpected argument "${clip(token.value)}" (flags: ${flagList()})`);
+    if (token.kind !== 'option') continue;
+    const name = token.name as keyof typeof FLAGS;
+    const spec = FLAGS[name];
+    if (!spec) throw new ConfigError(`unknown flag ${token.rawName} (flags: ${flagList()})`);
+    if (spec.type === 'boolean') {
+      if (token.value !== undefined) throw new ConfigError(`${token.rawName} takes no value`);
+      values[name] = true;
+      continue;
+    }
+    const value = token.value;
+    if (value === undefined) throw new ConfigError(`${token.rawName} needs a value`);
+    if (!token.inlineValue && value.startsWith('-') && value !== '-') {
+      throw new ConfigError(`${token.rawName} needs a value, not the flag "${clip(value)}" (write ${token.rawName}=${clip(value)} if that is the value)`);
+    }
+    values[name] = value;
+  }
+  return values;
+}
+
+const clip = (s: string) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
+const flagList = () => Object.keys(FLAGS).map((f) => `--${f}`).join(' ');
+
+/** Empty variables count as unset: compose and many shells give `API_KEY=` for an unset one. */
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined && kv[1].trim() !== ''));
+}
+
+function flagNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const parsed = wholeNumber(min, max).safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`--${flag} "${clip(raw)}": ${parsed.error.issues[0].message} (${min}–${max})`);
+  return parsed.data;
+}
+
+/** --rp_log_level as runpod-python spells it (ERROR, WARN, INFO, DEBUG) or any pino level */
+function logLevel(flag: string | undefined): string | undefined {
+  if (flag === undefined) return undefined;
+  const level = flag.toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError(`--rp_log_level "${clip(flag)}": expected one of ${LOG_LEVELS.join(', ')}`);
+  return level;
+}
+
+function apiKey(flag: string | undefined, env: string | undefined): string | undefined {
+  const [key, source] = flag !== undefined ? [flag, '--api-key'] : [env, 'API_KEY'];
+  if (key !== undefined && key.length < MIN_API_KEY_LENGTH) {
+    throw new ConfigError(`${source}: a key of ${key.length} characters is too short; use at least ${MIN_API_KEY_LENGTH} (e.g. openssl rand -hex 16)`);
+  }
+  return key;
 }
 
 export function loadConfig(
@@ -156,27 +252,13 @@ export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd(),
 ): Readonly<Config> {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: false,
-    allowPositionals: true,
-    options: {
-      'serve-api': { type: 'boolean' },
-      rp_serve_api: { type: 'boolean' },
-      'test-input': { type: 'string' },
-      test_input: { type: 'string' },
-      rp_log_level: { type: 'string' },
-      rp_api_port: { type: 'string' },
-      rp_api_host: { type: 'string' },
-      rp_api_concurrency: { type: 'string' },
-      'api-key': { type: 'string' },
-      insecure: { type: 'boolean' },
-    },
-  });
-  const parsed = EnvSchema.safeParse(env);
+  const values = parseFlags(argv);
+  const set = withoutEmpty(env);
+  const parsed = EnvSchema.safeParse(set);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`environment variable ${issue.path.join('.')}: ${issue.message}`);
+    const name = String(issue.path[0]);
+    throw new ConfigError(`environment variable ${name}="${clip(set[name] ?? '')}": ${issue.message}`);
   }
   const e = parsed.data;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -187,22 +269,20 @@ export function loadConfig(
   else if (testInput !== undefined || !e.RUNPOD_WEBHOOK_GET_JOB) mode = 'test';
   else mode = 'worker';
 
-  const port = Number(str(values.rp_api_port) ?? 8000);
-  const concurrency = Number(str(values.rp_api_concurrency) ?? 1);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--rp_api_port: not a port number');
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('--rp_api_concurrency: not a positive integer');
+  const port = flagNumber('rp_api_port', str(values.rp_api_port), 8000, 0, 65535);
+  const concurrency = flagNumber('rp_api_concurrency', str(values.rp_api_concurrency), 1, 1, 1024);
 
   const config: Config = {
     mode,
     testInput,
     testInputFile: path.resolve(cwd, 'test_input.json'),
-    logLevel: (str(values.rp_log_level) ?? e.LOG_LEVEL ?? 'info').toLowerCase(),
+    logLevel: logLevel(str(values.rp_log_level)) ?? e.LOG_LEVEL ?? 'info',
     runpodLogs: Boolean(e.RUNPOD_ENDPOINT_ID),
     api: {
       host: str(values.rp_api_host) ?? 'localhost',
       port,
       concurrency,
-      apiKey: str(values['api-key']) ?? e.API_KEY,
+      apiKey: apiKey(str(values['api-key']), e.API_KEY),
       insecure: values.insecure === true,
       maxBodyBytes: e.API_MAX_BODY_BYTES,
       maxQueue: e.API_MAX_QUEUE,
@@ -257,4 +337,18 @@ function deepFreeze<T>(obj: T): Readonly<T> {
     if (v && typeof v === 'object') deepFreeze(v);
   }
   return Object.freeze(obj);
+}
+
+/**
+ * For entry points: the config, or one line on stderr naming the variable or flag and exit 1 (a raw
+ * stack trace hid which setting was wrong, and an empty API_KEY= stopped every mode that way).
+ */
+export function loadConfigOrExit(load: () => Readonly<Config> = loadConfig): Readonly<Config> {
+  try {
+    return load();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`mokuro-worker: config: ${err.message}\n`);
+    process.exit(1);
+  }
 }
