@@ -32,7 +32,7 @@ if (mapped.error) {
   if (stats.models === 'stand-in') {
     console.log('NOTE: these are generated STAND-IN models (random weights): block positions come from ink, the text is not real OCR. `npm run models:download` fetches the real weights where internet is available.');
   }
-  for (const e of errors) console.log(`page ${e.page_index} (${e.img_path}): ${e.code}: ${e.message}`);
+  for (const e of errors) console.log('page_index' in e ? `page ${e.page_index} (${e.img_path}): ${e.code}: ${e.message}` : `${e.field}: ${e.code}: ${e.message}`);
 } else {
   console.log(JSON.stringify(mapped.output, null, 2));
 }

@@ -180,6 +180,48 @@ describe('output', () => {
     }
   });
 
+  it('"upload" to a refused endpoint fails the job before any page reaches the models', async () => {
+    let pagesRun = 0;
+    const counting: PageEngine = { ...fakeEngine, processPage: async (...args) => (pagesRun++, fakeEngine.processPage(...args)) };
+    const handler = createHandler({ engine: Promise.resolve({ engine: counting, models: [] }), config: loadConfig([], {}), log: silentLogger() });
+    const images = await Promise.all([1, 2, 3].map(async (w) => (await png(w)).toString('base64')));
+    const input = { type: 'process_batch', images, upload: true };
+    const s3Config = { accessId: 'AKID', accessSecret: 'SECRET', bucketName: 'volumes' };
+    expect(await handler({ input, s3Config: { ...s3Config, endpointUrl: 'https://169.254.169.254/' } })).toEqual({
+      code: 'URL_REFUSED',
+      error: 's3Config.endpointUrl: 169.254.169.254 is a link-local address (where cloud metadata services live); only public addresses are fetched',
+    });
+    expect(await handler({ input, s3Config: { ...s3Config, endpointUrl: 'http://s3.example.com/' } })).toEqual({
+      code: 'URL_REFUSED',
+      error: 's3Config.endpointUrl: only https URLs are fetched, not http:',
+    });
+    expect(await handler({ input, s3Config: { ...s3Config, endpointUrl: 'https://localhost:9000/' } })).toMatchObject({
+      code: 'URL_REFUSED',
+      error: expect.stringMatching(/^s3Config\.endpointUrl: host localhost resolves to (127\.0\.0\.1|::1), a loopback address/),
+    });
+    expect(pagesRun).toBe(0);
+  });
+
+  it('a failed upload answers the document inline, with an UPLOAD entry in errors', async () => {
+    const s3 = await startFakeS3({ status: 403 });
+    try {
+      const s3Config = { accessId: 'AKID', accessSecret: 'SECRET', bucketName: 'volumes', endpointUrl: s3.origin };
+      const images = [(await png(4)).toString('base64'), 'not-an-image'];
+      const asJson = ProcessOutput.parse(await handlerWith(LOOPBACK_ALLOWED)({ id: 'job-8', input: { type: 'process_batch', volume: 'V 3', images, upload: true }, s3Config }));
+      expect(asJson.mokuro).toMatchObject({ volume: 'V 3', pages: [{ img_path: '0001.png', img_width: 4 }] });
+      expect(asJson.errors).toEqual([
+        expect.objectContaining({ page_index: 1, code: 'IMAGE_DECODE' }),
+        { code: 'UPLOAD', field: 's3Config', message: 's3Config: bucket volumes answered HTTP 403 (AccessDenied) to the upload' },
+      ]);
+      const asGzip = PackedOutput.parse(await handlerWith(LOOPBACK_ALLOWED)({ id: 'job-9', input: { type: 'process_batch', volume: 'V 3', images, upload: true, output: 'gzip' }, s3Config }));
+      expect(asGzip).toMatchObject({ mokuro_file: 'V 3.mokuro.gz', errors: [{ page_index: 1 }, { code: 'UPLOAD', field: 's3Config' }] });
+      expect(asGzip).not.toHaveProperty('mokuro_url');
+      expect(JSON.parse(gunzipSync(Buffer.from(asGzip.mokuro_gzip!, 'base64')).toString('utf8'))).toMatchObject({ volume: 'V 3', pages: [{ img_width: 4 }] });
+    } finally {
+      await s3.close();
+    }
+  });
+
   it('"upload" without an s3Config, or with a bad one, is an input error', async () => {
     const input = { type: 'process_page', image: (await png(3)).toString('base64'), upload: true };
     expect(await handlerWith({})({ input })).toEqual({ code: 'INVALID_INPUT', error: 'upload: the job carries no s3Config to upload to' });
