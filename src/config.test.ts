@@ -94,6 +94,7 @@ describe('loadConfig', () => {
       maxPageBytes: 32 * 1024 * 1024,
       maxPagePixels: 100_000_000,
       maxPageSide: 30_000,
+      maxJobPixels: 4_000_000_000,
       maxRequestBytes: 256 * 1024 * 1024,
     });
   });

@@ -57,6 +57,8 @@ const EnvSchema = z.object({
   MAX_PAGE_BYTES: intFromEnv(32 * 1024 * 1024, 1),
   MAX_PAGE_PIXELS: intFromEnv(100_000_000, 1),
   MAX_PAGE_SIDE: intFromEnv(30_000, 1),
+  /** a job's pages together, in pixels from their headers: 1000 pages of 4 megapixels */
+  MAX_JOB_PIXELS: intFromEnv(4_000_000_000, 1),
   /** decoded page bytes of one job together, checked before any page is decoded */
   MAX_REQUEST_BYTES: intFromEnv(256 * 1024 * 1024, 1),
   /** a ZIP/CBZ given as base64 or URL: its own size, entry count, pages' total size, entry compression ratio */
@@ -120,7 +122,7 @@ export interface Config {
     requireGpu: boolean;
   };
   ocr: { decoding: 'beam' | 'greedy'; batchSize: number; pageCacheEntries: number };
-  limits: { maxPages: number; maxPageBytes: number; maxPagePixels: number; maxPageSide: number; maxRequestBytes: number };
+  limits: { maxPages: number; maxPageBytes: number; maxPagePixels: number; maxPageSide: number; maxJobPixels: number; maxRequestBytes: number };
   archive: { maxBytes: number; maxEntries: number; maxUncompressedBytes: number; maxRatio: number };
   /** outbound requests for URLs in jobs and uploads (src/net/url-policy.ts) */
   fetch: {
@@ -301,6 +303,7 @@ export function loadConfig(
       maxPageBytes: e.MAX_PAGE_BYTES,
       maxPagePixels: e.MAX_PAGE_PIXELS,
       maxPageSide: e.MAX_PAGE_SIDE,
+      maxJobPixels: e.MAX_JOB_PIXELS,
       maxRequestBytes: e.MAX_REQUEST_BYTES,
     },
     archive: {

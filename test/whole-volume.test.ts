@@ -157,6 +157,17 @@ describe('URL inputs from a loopback server', () => {
   });
 });
 
+describe('per-job pixel budget (MAX_JOB_PIXELS)', () => {
+  it('refuses the pages that would take the job over its budget, from their headers, and keeps the rest', async () => {
+    const images = await Promise.all([10, 10, 10, 5].map(async (w) => (await png(w)).toString('base64')));
+    const out = ProcessOutput.parse(await handlerWith({ MAX_JOB_PIXELS: '250' })({ input: { type: 'process_batch', images } }));
+    expect(pagesOf(out)).toEqual([['0001.png', 10], ['0002.png', 10], ['0004.png', 5]]);
+    expect(out.errors).toEqual([
+      { page_index: 2, img_path: '0003', code: 'TOO_MANY_PIXELS', message: 'images[2]: 10×10 pixels would bring the job to 300 pixels, over its budget of 250 pixels (MAX_JOB_PIXELS)' },
+    ]);
+  });
+});
+
 describe('output', () => {
   it('"gzip" answers the document gzipped and base64-encoded, with its file name', async () => {
     const out = PackedOutput.parse(await handlerWith({})({ input: { type: 'process_batch', volume: 'V 1', images: [(await png(3)).toString('base64')], output: 'gzip' } }));
