@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, MIN_API_KEY_LENGTH } from './config.ts';
+import { ConfigError, loadConfig, MIN_API_KEY_LENGTH, TEST_INPUT_ARGV_MAX } from './config.ts';
 
 describe('loadConfig', () => {
   it('runs the one-shot test when no RunPod job URL is set', () => {
@@ -22,6 +22,14 @@ describe('loadConfig', () => {
     const c = loadConfig(['--test-input', '{"input":{"type":"health"}}'], {});
     expect(c.testInput).toBe('{"input":{"type":"health"}}');
     expect(loadConfig(['--test-input=-'], {}).testInput).toBe('-');
+  });
+
+  it('moves a --test-input too large for a command line that loads onnxruntime-node to stdin', () => {
+    const big = JSON.stringify({ input: { type: 'process_page', image: 'A'.repeat(TEST_INPUT_ARGV_MAX) } });
+    expect(loadConfig(['--test-input', '{"input":{"type":"health"}}'], {}).testInputRelaunch).toBeUndefined();
+    expect(loadConfig(['--rp_log_level', 'debug', '--test-input', big, '--rp_debugger'], {}).testInputRelaunch).toEqual(['--rp_log_level', 'debug', '--rp_debugger', '--test-input=-']);
+    expect(loadConfig([`--test_input=${big}`], {}).testInputRelaunch).toEqual(['--test-input=-']);
+    expect(loadConfig(['--serve-api', '--test-input', big], {}).testInputRelaunch).toBeUndefined(); // the API takes no test input
   });
 
   it('parses flags strictly: a value must be given, and a flag is never taken as one', () => {

@@ -96,8 +96,14 @@ const EnvSchema = z.object({
 
 export interface Config {
   mode: RunMode;
-  /** the JSON given with --test-input, if any */
+  /** the JSON given with --test-input, if any; `-` means it comes on standard input */
   testInput?: string;
+  /**
+   * Set when --test-input is too large to stay on the command line of a process that loads
+   * onnxruntime-node (which segfaults on ~29 KB of argv): the program's arguments with the JSON
+   * replaced by `--test-input=-`, for a child that reads it from standard input.
+   */
+  testInputRelaunch?: string[];
   /** where the one-shot runner looks for test_input.json */
   testInputFile: string;
   logLevel: string;
@@ -221,6 +227,25 @@ function parseFlags(argv: readonly string[]): FlagValues {
 const clip = (s: string) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
 const flagList = () => Object.keys(FLAGS).map((f) => `--${f}`).join(' ');
 
+/**
+ * Test input bytes kept on the command line. onnxruntime-node 1.30 segfaults when it creates a session
+ * in a process whose argv totals more than ~29 KB (measured: 28 800 bytes run, 29 000 crash; the
+ * environment does not count, 120 KB in one variable ran); a real page inline is 40 KB or more.
+ */
+export const TEST_INPUT_ARGV_MAX = 8 * 1024;
+
+/** argv with the --test-input value (either spelling, either form) replaced by `--test-input=-`. */
+function withTestInputFromStdin(argv: readonly string[]): string[] {
+  const { tokens } = parseArgs({ args: [...argv], strict: false, allowPositionals: true, tokens: true, options: FLAGS });
+  const dropped = new Set<number>();
+  for (const t of tokens) {
+    if (t.kind !== 'option' || (t.name !== 'test-input' && t.name !== 'test_input')) continue;
+    dropped.add(t.index);
+    if (!t.inlineValue) dropped.add(t.index + 1);
+  }
+  return [...argv.filter((_, i) => !dropped.has(i)), '--test-input=-'];
+}
+
 /** Empty variables count as unset: compose and many shells give `API_KEY=` for an unset one. */
 function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined && kv[1].trim() !== ''));
@@ -277,6 +302,8 @@ export function loadConfig(
   const config: Config = {
     mode,
     testInput,
+    testInputRelaunch:
+      mode === 'test' && testInput !== undefined && Buffer.byteLength(testInput) > TEST_INPUT_ARGV_MAX ? withTestInputFromStdin(argv) : undefined,
     testInputFile: path.resolve(cwd, 'test_input.json'),
     logLevel: logLevel(str(values.rp_log_level)) ?? e.LOG_LEVEL ?? 'info',
     runpodLogs: Boolean(e.RUNPOD_ENDPOINT_ID),
