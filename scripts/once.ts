@@ -7,12 +7,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfigOrExit } from '../src/config.ts';
 import type { ProcessOutput } from '../src/contract/output.ts';
-import { createHandler } from '../src/handler/create-handler.ts';
-import { createLogger } from '../src/logger.ts';
-import { loadEngine } from '../src/pipeline/load-engine.ts';
-import { runOneShot } from '../src/runners/one-shot.ts';
+import { relaunchOneShot } from '../src/runners/relaunch-one-shot.ts';
 
 const config = loadConfigOrExit();
+// as handler.ts does: a large --test-input goes to a child on stdin before onnxruntime-node is loaded
+if (config.testInputRelaunch && config.testInput !== undefined) process.exit(await relaunchOneShot(config.testInput, config.testInputRelaunch));
+
+const { createHandler } = await import('../src/handler/create-handler.ts');
+const { createLogger } = await import('../src/logger.ts');
+const { loadEngine } = await import('../src/pipeline/load-engine.ts');
+const { runOneShot } = await import('../src/runners/one-shot.ts');
 const log = createLogger({ level: config.logLevel, fd: 2 });
 const engine = loadEngine(config, log);
 const handler = createHandler({ engine, config, log });
