@@ -27,8 +27,10 @@ describe('two jobs sharing a page in flight (--rp_api_concurrency 2)', () => {
     await app.listen({ host: '127.0.0.1', port: 0 });
     closers.push(() => app.close());
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    type Answer = Record<string, any>;
     const post = async (path: string, body?: unknown) =>
-      (await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) })).json() as Promise<Record<string, any>>;
+      (await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) })).json() as Promise<Answer>;
+    const get = async (path: string) => (await fetch(base + path)).json() as Promise<Answer>;
 
     const input = { type: 'process_page', image: await blankPage(30, 40) };
     const a = await post('/run', { input });
@@ -36,10 +38,10 @@ describe('two jobs sharing a page in flight (--rp_api_concurrency 2)', () => {
     await reached; // both jobs wait on the one run of the page
     expect(held.started).toHaveLength(1);
     await post(`/cancel/${a.id}`);
-    expect((await (await fetch(`${base}/status/${a.id}`)).json()).status).toBe('CANCELLED');
+    expect((await get(`/status/${a.id}`)).status).toBe('CANCELLED');
     expect(held.started[0].aborted).toBe(false);
     held.release();
-    const done = await (await fetch(`${base}/status-sync/${b.id}?wait=30000`)).json();
+    const done = await get(`/status-sync/${b.id}?wait=30000`);
     expect(done.status).toBe('COMPLETED');
     expect(done.output.mokuro.pages.map((p: { blocks: { lines: string[] }[] }) => p.blocks[0].lines)).toEqual([['shared']]);
     expect(done.output.errors).toEqual([]);
