@@ -157,6 +157,23 @@ describe('URL inputs from a loopback server', () => {
   });
 });
 
+describe('page names a reader resolves as URLs', () => {
+  it('keeps inline and archive page names inside the volume folder', async () => {
+    const data = (await png(3)).toString('base64');
+    const images = [{ name: 'https://evil/x.png', data }, { name: 'file:///etc/passwd', data }, { name: '第1話/001.jpg?v=2#top', data }];
+    expect(pagesOf(await handlerWith({})({ input: { type: 'process_batch', images } }))).toEqual([
+      ['https_/evil/x.png', 3],
+      ['file_/etc/passwd', 3],
+      ['第1話/001.jpg_v=2_top', 3],
+    ]);
+    const cbz = makeZip({ 'javascript:x.png': await png(4), '第1話/001.jpg': await png(5) });
+    expect(pagesOf(await handlerWith({})({ input: { type: 'process_batch', archive: { data: cbz.toString('base64') } } }))).toEqual([
+      ['javascript_x.png', 4],
+      ['第1話/001.jpg', 5],
+    ]);
+  });
+});
+
 describe('per-job pixel budget (MAX_JOB_PIXELS)', () => {
   it('refuses the pages that would take the job over its budget, from their headers, and keeps the rest', async () => {
     const images = await Promise.all([10, 10, 10, 5].map(async (w) => (await png(w)).toString('base64')));
