@@ -91,13 +91,14 @@ export async function decodePageBytes(bytes: Buffer, name: string | undefined, i
     throw new WorkerError('PAGE_SIDE_TOO_LONG', `${width}×${height} has a side over the limit of ${limits.maxPageSide} pixels`, { path: dataPath });
   }
   const budget = limits.budget;
-  if (budget && budget.used + width * height > budget.limit) {
+  if (budget) {
     const total = budget.used + width * height;
-    throw new WorkerError('TOO_MANY_PIXELS', `${width}×${height} pixels would bring the job to ${total} pixels, over its budget of ${budget.limit} pixels (MAX_JOB_PIXELS)`, {
-      path: dataPath,
-    });
+    if (total > budget.limit) {
+      const why = `${width}×${height} pixels would bring the job to ${total} pixels, over its budget of ${budget.limit} pixels (MAX_JOB_PIXELS)`;
+      throw new WorkerError('TOO_MANY_PIXELS', why, { path: dataPath });
+    }
+    budget.used = total;
   }
-  if (budget) budget.used += width * height;
 
   const decode = (failOn: 'error' | 'warning') =>
     sharp(bytes, { limitInputPixels: limits.maxPagePixels, failOn })

@@ -39,14 +39,6 @@ export function describeUrl(url: URL): string {
   return `${url.origin}${url.pathname}`;
 }
 
-/**
- * Outbound HTTP for URLs a job names (SSRF protection). Every hop — the first URL and each
- * redirect — is checked against the policy (scheme, allow-list, IP literals), and the host name is
- * resolved by our own lookup, which refuses the connection unless *every* address is allowed;
- * the socket then connects to the address that was checked, so DNS cannot answer differently
- * between check and use. Bodies are capped in bytes, the whole exchange in time; GET follows
- * at most `maxRedirects` redirects, PUT none.
- */
 /** A lookup that fails unless every address the name resolves to passes the policy. */
 function checkedLookup(policy: UrlPolicy): LookupFunction {
   return (hostname, options, callback) => {
@@ -80,6 +72,14 @@ export async function checkTarget(policy: UrlPolicy, href: string, path: string)
   );
 }
 
+/**
+ * Outbound HTTP for URLs a job names (SSRF protection). Every hop — the first URL and each
+ * redirect — is checked against the policy (scheme, allow-list, IP literals), and the host name is
+ * resolved by our own lookup, which refuses the connection unless *every* address is allowed;
+ * the socket then connects to the address that was checked, so DNS cannot answer differently
+ * between check and use. Bodies are capped in bytes, the whole exchange in time; GET follows
+ * at most `maxRedirects` redirects, PUT none.
+ */
 export function createHttpClient(policy: UrlPolicy, limits: RequestLimits): HttpClient {
   const lookup = checkedLookup(policy);
 

@@ -24,9 +24,9 @@ export function mokuroFileName(volume: string, gzipped: boolean): string {
 /**
  * The envelope as the job asked for it. JSON keeps the document inline; gzip shrinks a volume's
  * document (mostly repeated keys and coordinates) several times over, to stay under RunPod's
- * payload limits; an upload leaves only a link, and one that fails leaves the document inline with an
- * `UPLOAD` entry in `errors` (a whole volume's work is not thrown away for it). The stored object is under `<job id>/` so
- * volumes of different jobs never overwrite each other.
+ * payload limits; an upload leaves only a link. The stored object is under `<job id>/` so volumes
+ * of different jobs never overwrite each other. An upload that fails leaves the document inline, as
+ * without it, with an `UPLOAD` entry in `errors`: a whole volume's work is not thrown away for it.
  */
 export async function packOutput(
   result: ProcessOutput,
