@@ -4,18 +4,30 @@
  * Importing this module loads the models once (outside any job) and exports `handler`, the one
  * function every runner calls. Run as a program, it picks the runner the way runpod-python does:
  * `--serve-api` → local HTTP API; `--test-input` or no RunPod job URL → one job from
- * test_input.json; otherwise → the RunPod worker loop.
+ * test_input.json; otherwise → the RunPod worker loop. A large `--test-input` is run by a child that
+ * reads it from stdin (see src/runners/relaunch-one-shot.ts).
  */
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from './src/config.ts';
-import { createHandler, type Handler } from './src/handler/create-handler.ts';
-import { createLogger } from './src/logger.ts';
-import { loadEngine } from './src/pipeline/load-engine.ts';
-import { serveApi } from './src/runners/local-api/serve-api.ts';
-import { runOneShot } from './src/runners/one-shot.ts';
-import { startRunpodWorker } from './src/runners/runpod/start-runpod-worker.ts';
+import { loadConfigOrExit } from './src/config.ts';
+import type { Handler } from './src/handler/create-handler.ts';
+import { relaunchOneShot } from './src/runners/relaunch-one-shot.ts';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
+const isMain = Boolean(process.argv[1]) && fileURLToPath(import.meta.url) === process.argv[1];
+
+// A large --test-input must never sit on the command line of a process that loads onnxruntime-node
+// (it segfaults there): hand it to a child on stdin before anything below imports the runtime.
+if (isMain && config.testInputRelaunch && config.testInput !== undefined) {
+  process.exit(await relaunchOneShot(config.testInput, config.testInputRelaunch));
+}
+
+const { createHandler } = await import('./src/handler/create-handler.ts');
+const { createLogger } = await import('./src/logger.ts');
+const { loadEngine } = await import('./src/pipeline/load-engine.ts');
+const { serveApi } = await import('./src/runners/local-api/serve-api.ts');
+const { runOneShot } = await import('./src/runners/one-shot.ts');
+const { startRunpodWorker } = await import('./src/runners/runpod/start-runpod-worker.ts');
+
 const log = createLogger({ level: config.logLevel, runpod: config.runpodLogs, fd: config.mode === 'test' ? 2 : 1 });
 const engine = loadEngine(config, log);
 
@@ -70,7 +82,7 @@ async function main(): Promise<number> {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+if (isMain) {
   main().then(
     (code) => process.exit(code),
     (err: unknown) => {

@@ -5,14 +5,18 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../src/config.ts';
+import { loadConfigOrExit } from '../src/config.ts';
 import type { ProcessOutput } from '../src/contract/output.ts';
-import { createHandler } from '../src/handler/create-handler.ts';
-import { createLogger } from '../src/logger.ts';
-import { loadEngine } from '../src/pipeline/load-engine.ts';
-import { runOneShot } from '../src/runners/one-shot.ts';
+import { relaunchOneShot } from '../src/runners/relaunch-one-shot.ts';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
+// as handler.ts does: a large --test-input goes to a child on stdin before onnxruntime-node is loaded
+if (config.testInputRelaunch && config.testInput !== undefined) process.exit(await relaunchOneShot(config.testInput, config.testInputRelaunch));
+
+const { createHandler } = await import('../src/handler/create-handler.ts');
+const { createLogger } = await import('../src/logger.ts');
+const { loadEngine } = await import('../src/pipeline/load-engine.ts');
+const { runOneShot } = await import('../src/runners/one-shot.ts');
 const log = createLogger({ level: config.logLevel, fd: 2 });
 const engine = loadEngine(config, log);
 const handler = createHandler({ engine, config, log });
@@ -32,7 +36,7 @@ if (mapped.error) {
   if (stats.models === 'stand-in') {
     console.log('NOTE: these are generated STAND-IN models (random weights): block positions come from ink, the text is not real OCR. `npm run models:download` fetches the real weights where internet is available.');
   }
-  for (const e of errors) console.log(`page ${e.page_index} (${e.img_path}): ${e.code}: ${e.message}`);
+  for (const e of errors) console.log('page_index' in e ? `page ${e.page_index} (${e.img_path}): ${e.code}: ${e.message}` : `${e.field}: ${e.code}: ${e.message}`);
 } else {
   console.log(JSON.stringify(mapped.output, null, 2));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.ts';
+import { ConfigError, loadConfig, MIN_API_KEY_LENGTH, TEST_INPUT_ARGV_MAX } from './config.ts';
 
 describe('loadConfig', () => {
   it('runs the one-shot test when no RunPod job URL is set', () => {
@@ -18,9 +18,68 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ mode: 'serve-api', api: { port: 9001, host: '0.0.0.0' } });
   });
 
-  it('keeps the --test-input JSON and ignores unknown flags', () => {
-    const c = loadConfig(['--test-input', '{"input":{"type":"health"}}', '--something-else'], {});
+  it('keeps the --test-input JSON', () => {
+    const c = loadConfig(['--test-input', '{"input":{"type":"health"}}'], {});
     expect(c.testInput).toBe('{"input":{"type":"health"}}');
+    expect(loadConfig(['--test-input=-'], {}).testInput).toBe('-');
+  });
+
+  it('moves a --test-input too large for a command line that loads onnxruntime-node to stdin', () => {
+    const big = JSON.stringify({ input: { type: 'process_page', image: 'A'.repeat(TEST_INPUT_ARGV_MAX) } });
+    expect(loadConfig(['--test-input', '{"input":{"type":"health"}}'], {}).testInputRelaunch).toBeUndefined();
+    expect(loadConfig(['--rp_log_level', 'debug', '--test-input', big, '--rp_debugger'], {}).testInputRelaunch).toEqual(['--rp_log_level', 'debug', '--rp_debugger', '--test-input=-']);
+    expect(loadConfig([`--test_input=${big}`], {}).testInputRelaunch).toEqual(['--test-input=-']);
+    expect(loadConfig(['--serve-api', '--test-input', big], {}).testInputRelaunch).toBeUndefined(); // the API takes no test input
+  });
+
+  it('parses flags strictly: a value must be given, and a flag is never taken as one', () => {
+    // `--api-key --rp_api_port 9000` made "--rp_api_port" the key and served on the default port
+    expect(() => loadConfig(['--serve-api', '--api-key', '--rp_api_port', '9000'], {})).toThrow(
+      new ConfigError('--api-key needs a value, not the flag "--rp_api_port" (write --api-key=--rp_api_port if that is the value)'),
+    );
+    expect(() => loadConfig(['--serve-api', '--api-key'], {})).toThrow(new ConfigError('--api-key needs a value'));
+    expect(() => loadConfig(['--something-else'], {})).toThrow(/^unknown flag --something-else \(flags: --serve-api /);
+    expect(() => loadConfig(['--serve-api', '9000'], {})).toThrow(/^unexpected argument "9000"/);
+    expect(() => loadConfig(['--insecure=yes'], {})).toThrow(new ConfigError('--insecure takes no value'));
+    expect(loadConfig(['--serve-api', '--api-key=-starts-with-a-dash'], {}).api.apiKey).toBe('-starts-with-a-dash');
+    expect(loadConfig(['--rp_debugger'], {}).mode).toBe('test');
+  });
+
+  it('takes only decimal port and concurrency numbers in range', () => {
+    expect(loadConfig(['--rp_api_port', '0'], {}).api.port).toBe(0);
+    const refused: [string[], string][] = [
+      [['--rp_api_port', '0x1F40'], '--rp_api_port "0x1F40": not a whole number (0–65535)'],
+      [['--rp_api_port', ''], '--rp_api_port "": not a whole number (0–65535)'],
+      [['--rp_api_port', '99999'], '--rp_api_port "99999": must be at most 65535 (0–65535)'],
+      [['--rp_api_port', '80.5'], '--rp_api_port "80.5": not a whole number (0–65535)'],
+      [['--rp_api_concurrency', '0'], '--rp_api_concurrency "0": must be at least 1 (1–1024)'],
+      [['--rp_log_level', 'loud'], '--rp_log_level "loud": expected one of fatal, error, warn, info, debug, trace, silent'],
+    ];
+    for (const [argv, message] of refused) expect(() => loadConfig(argv, {}), argv.join(' ')).toThrow(new ConfigError(message));
+    expect(loadConfig(['--rp_log_level', 'DEBUG'], {}).logLevel).toBe('debug');
+  });
+
+  it(`wants an API key of at least ${MIN_API_KEY_LENGTH} characters, from the flag or the environment`, () => {
+    expect(() => loadConfig(['--api-key', 'short'], {})).toThrow(
+      new ConfigError('--api-key: a key of 5 characters is too short; use at least 16 (e.g. openssl rand -hex 16)'),
+    );
+    expect(() => loadConfig([], { API_KEY: '123456789012345' })).toThrow(/^API_KEY: a key of 15 characters is too short/);
+    expect(loadConfig([], { API_KEY: '1234567890123456' }).api.apiKey).toBe('1234567890123456');
+  });
+
+  it('treats empty environment variables as unset (compose gives API_KEY= for an unset one)', () => {
+    const c = loadConfig([], { API_KEY: '', MAX_PAGES: '', LOG_LEVEL: ' ', STAND_IN_MODELS: '', RUNPOD_WEBHOOK_GET_JOB: '' });
+    expect(c.api.apiKey).toBeUndefined();
+    expect(c.limits.maxPages).toBe(1000);
+    expect(c.logLevel).toBe('info');
+    expect(c.mode).toBe('test');
+  });
+
+  it('refuses numbers that are not plain decimal, naming the variable and its value', () => {
+    expect(() => loadConfig([], { MAX_PAGES: 'abc' })).toThrow(new ConfigError('environment variable MAX_PAGES="abc": not a whole number'));
+    expect(() => loadConfig([], { MAX_PAGES: '0x10' })).toThrow(new ConfigError('environment variable MAX_PAGES="0x10": not a whole number'));
+    expect(() => loadConfig([], { MAX_PAGES: '0' })).toThrow(new ConfigError('environment variable MAX_PAGES="0": must be at least 1'));
+    expect(loadConfig([], { MAX_PAGES: ' 12 ' }).limits.maxPages).toBe(12);
   });
 
   it('tries CUDA then CPU by default and always ends with CPU', () => {
@@ -43,6 +102,7 @@ describe('loadConfig', () => {
       maxPageBytes: 32 * 1024 * 1024,
       maxPagePixels: 100_000_000,
       maxPageSide: 30_000,
+      maxJobPixels: 4_000_000_000,
       maxRequestBytes: 256 * 1024 * 1024,
     });
   });

@@ -1,7 +1,9 @@
-import { parseArgs } from 'node:util';
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { ConfigError, clip, flagNumber, parseFlags, TEST_INPUT_ARGV_MAX, wholeNumber, withTestInputFromStdin } from './config-flags.ts';
+
+export { ConfigError, TEST_INPUT_ARGV_MAX } from './config-flags.ts';
 
 /**
  * The only reader of process.env and argv. Everything below it receives a frozen Config.
@@ -11,13 +13,17 @@ import { z } from 'zod';
 export type RunMode = 'serve-api' | 'test' | 'worker';
 export type ProviderName = 'cuda' | 'tensorrt' | 'cpu';
 
-const intFromEnv = (fallback: number, min = 0) =>
-  z.coerce.number().int().min(min).optional().default(fallback);
+const intFromEnv = (fallback: number, min = 0) => wholeNumber(min).optional().default(fallback);
+
+/** The local API's key, from API_KEY or --api-key: long enough not to be guessed or mistyped into. */
+export const MIN_API_KEY_LENGTH = 16;
 
 const boolFromEnv = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
   .optional()
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const EnvSchema = z.object({
   MODELS_DIR: z.string().optional().default('models'),
@@ -41,6 +47,8 @@ const EnvSchema = z.object({
   MAX_PAGE_BYTES: intFromEnv(32 * 1024 * 1024, 1),
   MAX_PAGE_PIXELS: intFromEnv(100_000_000, 1),
   MAX_PAGE_SIDE: intFromEnv(30_000, 1),
+  /** a job's pages together, in pixels from their headers: 1000 pages of 4 megapixels */
+  MAX_JOB_PIXELS: intFromEnv(4_000_000_000, 1),
   /** decoded page bytes of one job together, checked before any page is decoded */
   MAX_REQUEST_BYTES: intFromEnv(256 * 1024 * 1024, 1),
   /** a ZIP/CBZ given as base64 or URL: its own size, entry count, pages' total size, entry compression ratio */
@@ -57,7 +65,7 @@ const EnvSchema = z.object({
   /** URL pages downloaded ahead of the page in the models */
   FETCH_AHEAD: intFromEnv(4, 0),
   /** key the local API requires (`Authorization: Bearer <key>` or the raw key) */
-  API_KEY: z.string().min(1).optional(),
+  API_KEY: z.string().optional(),
   /** request body limit of the local API (RunPod's /runsync allows 20 MB) */
   API_MAX_BODY_BYTES: intFromEnv(20 * 1024 * 1024, 1),
   /** jobs the local API holds in its queue before answering 429 */
@@ -66,7 +74,7 @@ const EnvSchema = z.object({
   API_MAX_PENDING_BYTES: intFromEnv(256 * 1024 * 1024, 1),
   API_MAX_RETAINED_BYTES: intFromEnv(64 * 1024 * 1024, 1),
   API_MAX_RETAINED_JOBS: intFromEnv(1000, 1),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   RUNPOD_WEBHOOK_GET_JOB: z.string().optional(),
   RUNPOD_WEBHOOK_POST_OUTPUT: z.string().optional(),
   RUNPOD_WEBHOOK_POST_STREAM: z.string().optional(),
@@ -82,8 +90,14 @@ const EnvSchema = z.object({
 
 export interface Config {
   mode: RunMode;
-  /** the JSON given with --test-input, if any */
+  /** the JSON given with --test-input, if any; `-` means it comes on standard input */
   testInput?: string;
+  /**
+   * Set when --test-input is too large to stay on the command line of a process that loads
+   * onnxruntime-node (which segfaults on ~29 KB of argv): the program's arguments with the JSON
+   * replaced by `--test-input=-`, for a child that reads it from standard input.
+   */
+  testInputRelaunch?: string[];
   /** where the one-shot runner looks for test_input.json */
   testInputFile: string;
   logLevel: string;
@@ -112,7 +126,7 @@ export interface Config {
     requireGpu: boolean;
   };
   ocr: { decoding: 'beam' | 'greedy'; batchSize: number; pageCacheEntries: number };
-  limits: { maxPages: number; maxPageBytes: number; maxPagePixels: number; maxPageSide: number; maxRequestBytes: number };
+  limits: { maxPages: number; maxPageBytes: number; maxPagePixels: number; maxPageSide: number; maxJobPixels: number; maxRequestBytes: number };
   archive: { maxBytes: number; maxEntries: number; maxUncompressedBytes: number; maxRatio: number };
   /** outbound requests for URLs in jobs and uploads (src/net/url-policy.ts) */
   fetch: {
@@ -142,7 +156,7 @@ function parseProviders(list: string): ProviderName[] {
   const known: ProviderName[] = ['cuda', 'tensorrt', 'cpu'];
   for (const n of names) {
     if (!known.includes(n as ProviderName)) {
-      throw new Error(`EXECUTION_PROVIDERS: unknown provider "${n}" (known: ${known.join(', ')})`);
+      throw new ConfigError(`environment variable EXECUTION_PROVIDERS: unknown provider "${n}" (known: ${known.join(', ')})`);
     }
   }
   const providers = names as ProviderName[];
@@ -156,9 +170,30 @@ const splitList = (list: string) => list.split(',').map((s) => s.trim()).filter(
 function parseCidrs(list: string): string[] {
   return splitList(list).map((entry) => {
     const cidr = entry.includes('/') ? entry : `${entry}/${ipaddr.isValid(entry) && ipaddr.parse(entry).kind() === 'ipv6' ? 128 : 32}`;
-    if (!ipaddr.isValidCIDR(cidr)) throw new Error(`FETCH_ALLOW_ADDRESSES: "${entry}" is not an IP address or CIDR range`);
+    if (!ipaddr.isValidCIDR(cidr)) throw new ConfigError(`environment variable FETCH_ALLOW_ADDRESSES: "${entry}" is not an IP address or CIDR range`);
     return cidr;
   });
+}
+
+/** Empty variables count as unset: compose and many shells give `API_KEY=` for an unset one. */
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined && kv[1].trim() !== ''));
+}
+
+/** --rp_log_level as runpod-python spells it (ERROR, WARN, INFO, DEBUG) or any pino level */
+function logLevel(flag: string | undefined): string | undefined {
+  if (flag === undefined) return undefined;
+  const level = flag.toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError(`--rp_log_level "${clip(flag)}": expected one of ${LOG_LEVELS.join(', ')}`);
+  return level;
+}
+
+function apiKey(flag: string | undefined, env: string | undefined): string | undefined {
+  const [key, source] = flag !== undefined ? [flag, '--api-key'] : [env, 'API_KEY'];
+  if (key !== undefined && key.length < MIN_API_KEY_LENGTH) {
+    throw new ConfigError(`${source}: a key of ${key.length} characters is too short; use at least ${MIN_API_KEY_LENGTH} (e.g. openssl rand -hex 16)`);
+  }
+  return key;
 }
 
 export function loadConfig(
@@ -166,27 +201,13 @@ export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd(),
 ): Readonly<Config> {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: false,
-    allowPositionals: true,
-    options: {
-      'serve-api': { type: 'boolean' },
-      rp_serve_api: { type: 'boolean' },
-      'test-input': { type: 'string' },
-      test_input: { type: 'string' },
-      rp_log_level: { type: 'string' },
-      rp_api_port: { type: 'string' },
-      rp_api_host: { type: 'string' },
-      rp_api_concurrency: { type: 'string' },
-      'api-key': { type: 'string' },
-      insecure: { type: 'boolean' },
-    },
-  });
-  const parsed = EnvSchema.safeParse(env);
+  const values = parseFlags(argv);
+  const set = withoutEmpty(env);
+  const parsed = EnvSchema.safeParse(set);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`environment variable ${issue.path.join('.')}: ${issue.message}`);
+    const name = String(issue.path[0]);
+    throw new ConfigError(`environment variable ${name}="${clip(set[name] ?? '')}": ${issue.message}`);
   }
   const e = parsed.data;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -197,22 +218,22 @@ export function loadConfig(
   else if (testInput !== undefined || !e.RUNPOD_WEBHOOK_GET_JOB) mode = 'test';
   else mode = 'worker';
 
-  const port = Number(str(values.rp_api_port) ?? 8000);
-  const concurrency = Number(str(values.rp_api_concurrency) ?? 1);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--rp_api_port: not a port number');
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('--rp_api_concurrency: not a positive integer');
+  const port = flagNumber('rp_api_port', str(values.rp_api_port), 8000, 0, 65535);
+  const concurrency = flagNumber('rp_api_concurrency', str(values.rp_api_concurrency), 1, 1, 1024);
 
   const config: Config = {
     mode,
     testInput,
+    testInputRelaunch:
+      mode === 'test' && testInput !== undefined && Buffer.byteLength(testInput) > TEST_INPUT_ARGV_MAX ? withTestInputFromStdin(argv) : undefined,
     testInputFile: path.resolve(cwd, 'test_input.json'),
-    logLevel: (str(values.rp_log_level) ?? e.LOG_LEVEL ?? 'info').toLowerCase(),
+    logLevel: logLevel(str(values.rp_log_level)) ?? e.LOG_LEVEL ?? 'info',
     runpodLogs: Boolean(e.RUNPOD_ENDPOINT_ID),
     api: {
       host: str(values.rp_api_host) ?? 'localhost',
       port,
       concurrency,
-      apiKey: str(values['api-key']) ?? e.API_KEY,
+      apiKey: apiKey(str(values['api-key']), e.API_KEY),
       insecure: values.insecure === true,
       maxBodyBytes: e.API_MAX_BODY_BYTES,
       maxQueue: e.API_MAX_QUEUE,
@@ -235,6 +256,7 @@ export function loadConfig(
       maxPageBytes: e.MAX_PAGE_BYTES,
       maxPagePixels: e.MAX_PAGE_PIXELS,
       maxPageSide: e.MAX_PAGE_SIDE,
+      maxJobPixels: e.MAX_JOB_PIXELS,
       maxRequestBytes: e.MAX_REQUEST_BYTES,
     },
     archive: {
@@ -271,4 +293,18 @@ function deepFreeze<T>(obj: T): Readonly<T> {
     if (v && typeof v === 'object') deepFreeze(v);
   }
   return Object.freeze(obj);
+}
+
+/**
+ * For entry points: the config, or one line on stderr naming the variable or flag and exit 1 (a raw
+ * stack trace hid which setting was wrong, and an empty API_KEY= stopped every mode that way).
+ */
+export function loadConfigOrExit(load: () => Readonly<Config> = loadConfig): Readonly<Config> {
+  try {
+    return load();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`mokuro-worker: config: ${err.message}\n`);
+    process.exit(1);
+  }
 }

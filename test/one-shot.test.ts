@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,9 +11,10 @@ const MODELS = path.join(ROOT, '.cache/models/one-shot');
 const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/esm/index.mjs')).href;
 
 /** `npx tsx handler.ts …` as a user runs it (tsx loaded into node directly, to skip npx's start-up). */
-function run(args: string[], cwd = ROOT) {
+function run(args: string[], cwd = ROOT, input?: string) {
   const r = spawnSync(process.execPath, ['--import', TSX, path.join(ROOT, 'handler.ts'), ...args], {
     cwd,
+    input,
     encoding: 'utf8',
     env: { ...process.env, MODELS_DIR: MODELS, EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greedy', RUNPOD_WEBHOOK_GET_JOB: '' },
     timeout: 60_000,
@@ -43,6 +44,23 @@ describe('one-shot runner (handler.ts as a program)', () => {
     const { output } = JSON.parse(r.stdout);
     expect(output.mokuro.pages).toHaveLength(1);
     expect(output.mokuro.pages[0]).toMatchObject({ img_path: 'page-001.png', img_width: 1200, img_height: 1700 });
+  });
+
+  it('runs RunPod\'s `--test-input "$(cat test_input.json)"` with a real page inline (onnxruntime-node segfaulted on that command line)', () => {
+    const json = readFileSync(path.join(ROOT, 'test_input.json'), 'utf8');
+    expect(json.length).toBeGreaterThan(40_000); // past the ~29 KB of argv at which onnxruntime-node crashed (exit 139)
+    const r = run(['--test-input', json]);
+    expect(r.stderr).not.toContain('Segmentation fault');
+    expect(r.code).toBe(0);
+    const { output } = JSON.parse(r.stdout);
+    expect(output.mokuro.pages).toHaveLength(1);
+    expect(output.mokuro.pages[0]).toMatchObject({ img_path: 'page-001.png', img_width: 1200, img_height: 1700 });
+  });
+
+  it('reads the test input from stdin with `--test-input -`', () => {
+    const r = run(['--test-input', '-'], ROOT, '{"input":{"type":"process_page","image":"not-base64"}}');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({ error: 'image: not a JPEG/PNG/WebP/AVIF/GIF image', output: { code: 'IMAGE_DECODE' } });
   });
 
   it('exits 1 when there is no test input', () => {

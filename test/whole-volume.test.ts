@@ -157,6 +157,34 @@ describe('URL inputs from a loopback server', () => {
   });
 });
 
+describe('page names a reader resolves as URLs', () => {
+  it('keeps inline and archive page names inside the volume folder', async () => {
+    const data = (await png(3)).toString('base64');
+    const images = [{ name: 'https://evil/x.png', data }, { name: 'file:///etc/passwd', data }, { name: '第1話/001.jpg?v=2#top', data }];
+    expect(pagesOf(await handlerWith({})({ input: { type: 'process_batch', images } }))).toEqual([
+      ['https_/evil/x.png', 3],
+      ['file_/etc/passwd', 3],
+      ['第1話/001.jpg_v=2_top', 3],
+    ]);
+    const cbz = makeZip({ 'javascript:x.png': await png(4), '第1話/001.jpg': await png(5) });
+    expect(pagesOf(await handlerWith({})({ input: { type: 'process_batch', archive: { data: cbz.toString('base64') } } }))).toEqual([
+      ['javascript_x.png', 4],
+      ['第1話/001.jpg', 5],
+    ]);
+  });
+});
+
+describe('per-job pixel budget (MAX_JOB_PIXELS)', () => {
+  it('refuses the pages that would take the job over its budget, from their headers, and keeps the rest', async () => {
+    const images = await Promise.all([10, 10, 10, 5].map(async (w) => (await png(w)).toString('base64')));
+    const out = ProcessOutput.parse(await handlerWith({ MAX_JOB_PIXELS: '250' })({ input: { type: 'process_batch', images } }));
+    expect(pagesOf(out)).toEqual([['0001.png', 10], ['0002.png', 10], ['0004.png', 5]]);
+    expect(out.errors).toEqual([
+      { page_index: 2, img_path: '0003', code: 'TOO_MANY_PIXELS', message: 'images[2]: 10×10 pixels would bring the job to 300 pixels, over its budget of 250 pixels (MAX_JOB_PIXELS)' },
+    ]);
+  });
+});
+
 describe('output', () => {
   it('"gzip" answers the document gzipped and base64-encoded, with its file name', async () => {
     const out = PackedOutput.parse(await handlerWith({})({ input: { type: 'process_batch', volume: 'V 1', images: [(await png(3)).toString('base64')], output: 'gzip' } }));
@@ -175,6 +203,48 @@ describe('output', () => {
       expect(s3.objects.map((o) => o.path)).toEqual(['/volumes/job-7/V%202.mokuro.gz']);
       const stored = Buffer.from(await (await fetch(out.mokuro_url!)).arrayBuffer());
       expect(JSON.parse(gunzipSync(stored).toString('utf8'))).toMatchObject({ volume: 'V 2', pages: [{ img_width: 4 }] });
+    } finally {
+      await s3.close();
+    }
+  });
+
+  it('"upload" to a refused endpoint fails the job before any page reaches the models', async () => {
+    let pagesRun = 0;
+    const counting: PageEngine = { ...fakeEngine, processPage: async (...args) => (pagesRun++, fakeEngine.processPage(...args)) };
+    const handler = createHandler({ engine: Promise.resolve({ engine: counting, models: [] }), config: loadConfig([], {}), log: silentLogger() });
+    const images = await Promise.all([1, 2, 3].map(async (w) => (await png(w)).toString('base64')));
+    const input = { type: 'process_batch', images, upload: true };
+    const s3Config = { accessId: 'AKID', accessSecret: 'SECRET', bucketName: 'volumes' };
+    expect(await handler({ input, s3Config: { ...s3Config, endpointUrl: 'https://169.254.169.254/' } })).toEqual({
+      code: 'URL_REFUSED',
+      error: 's3Config.endpointUrl: 169.254.169.254 is a link-local address (where cloud metadata services live); only public addresses are fetched',
+    });
+    expect(await handler({ input, s3Config: { ...s3Config, endpointUrl: 'http://s3.example.com/' } })).toEqual({
+      code: 'URL_REFUSED',
+      error: 's3Config.endpointUrl: only https URLs are fetched, not http:',
+    });
+    expect(await handler({ input, s3Config: { ...s3Config, endpointUrl: 'https://localhost:9000/' } })).toMatchObject({
+      code: 'URL_REFUSED',
+      error: expect.stringMatching(/^s3Config\.endpointUrl: host localhost resolves to (127\.0\.0\.1|::1), a loopback address/),
+    });
+    expect(pagesRun).toBe(0);
+  });
+
+  it('a failed upload answers the document inline, with an UPLOAD entry in errors', async () => {
+    const s3 = await startFakeS3({ status: 403 });
+    try {
+      const s3Config = { accessId: 'AKID', accessSecret: 'SECRET', bucketName: 'volumes', endpointUrl: s3.origin };
+      const images = [(await png(4)).toString('base64'), 'not-an-image'];
+      const asJson = ProcessOutput.parse(await handlerWith(LOOPBACK_ALLOWED)({ id: 'job-8', input: { type: 'process_batch', volume: 'V 3', images, upload: true }, s3Config }));
+      expect(asJson.mokuro).toMatchObject({ volume: 'V 3', pages: [{ img_path: '0001.png', img_width: 4 }] });
+      expect(asJson.errors).toEqual([
+        expect.objectContaining({ page_index: 1, code: 'IMAGE_DECODE' }),
+        { code: 'UPLOAD', field: 's3Config', message: 's3Config: bucket volumes answered HTTP 403 (AccessDenied) to the upload' },
+      ]);
+      const asGzip = PackedOutput.parse(await handlerWith(LOOPBACK_ALLOWED)({ id: 'job-9', input: { type: 'process_batch', volume: 'V 3', images, upload: true, output: 'gzip' }, s3Config }));
+      expect(asGzip).toMatchObject({ mokuro_file: 'V 3.mokuro.gz', errors: [{ page_index: 1 }, { code: 'UPLOAD', field: 's3Config' }] });
+      expect(asGzip).not.toHaveProperty('mokuro_url');
+      expect(JSON.parse(gunzipSync(Buffer.from(asGzip.mokuro_gzip!, 'base64')).toString('utf8'))).toMatchObject({ volume: 'V 3', pages: [{ img_width: 4 }] });
     } finally {
       await s3.close();
     }

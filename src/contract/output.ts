@@ -13,12 +13,23 @@ export const PageError = z.object({
 });
 export type PageError = z.infer<typeof PageError>;
 
+/**
+ * A failure of the job's delivery rather than of a page: the upload was refused or failed, so the
+ * document is answered inline instead (`field` names the input that was at fault).
+ */
+export const OutputError = z.object({
+  code: z.literal('UPLOAD'),
+  field: z.string(),
+  message: z.string(),
+});
+export type OutputError = z.infer<typeof OutputError>;
+
 export const StageTimings = z.record(z.string(), z.number());
 
 /** What `process_page` and `process_batch` answer. */
 export const ProcessOutput = z.object({
   mokuro: MokuroVolume,
-  errors: z.array(PageError),
+  errors: z.array(z.union([PageError, OutputError])),
   stats: z.object({
     pages: z.number().int(),
     lines: z.number().int(),

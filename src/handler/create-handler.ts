@@ -8,7 +8,7 @@ import type { HealthOutput, PackedOutput, ProcessOutput } from '../contract/outp
 import { WorkerError, publicMessage, toWorkerError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { weightsOf, type PageEngine } from '../pipeline/page-engine.ts';
-import { createHttpClient } from '../net/guarded-request.ts';
+import { checkTarget, createHttpClient } from '../net/guarded-request.ts';
 import { createUrlPolicy } from '../net/url-policy.ts';
 import { packOutput } from '../output/pack-output.ts';
 import { processJob } from '../pipeline/process-job.ts';
@@ -64,7 +64,8 @@ export function createHandler(deps: { engine: Promise<LoadedEngine>; config: Rea
   );
 
   // one guarded client for every URL a job names and every upload (src/net/url-policy.ts)
-  const client = createHttpClient(createUrlPolicy(deps.config.fetch), deps.config.fetch);
+  const policy = createUrlPolicy(deps.config.fetch);
+  const client = createHttpClient(policy, deps.config.fetch);
   const sourceLimits = { archive: deps.config.archive, maxPageBytes: deps.config.limits.maxPageBytes, fetchAhead: deps.config.fetch.ahead };
 
   const health = (): HealthOutput => ({
@@ -92,6 +93,8 @@ export function createHandler(deps: { engine: Promise<LoadedEngine>; config: Rea
 
       const plan = planJob(input, job);
       if ('images' in plan.pages) checkJobLimits({ pages: plan.pages.images, field: plan.pages.field }, deps.config.limits);
+      // a refused upload target fails the job before any page is worked on, not after the volume
+      if (plan.output.s3) await checkTarget(policy, plan.output.s3.endpointUrl, 's3Config.endpointUrl');
       // an archive is fetched and its directory read before waiting for models: a cold start's
       // model loading and the download overlap, and a bad archive fails at once
       const { source, identity } = await openPageSource(plan.pages, { ...sourceLimits, client, log }, ctx.signal);
@@ -113,7 +116,7 @@ export function createHandler(deps: { engine: Promise<LoadedEngine>; config: Rea
           },
         );
         log.info({ ms: Math.round(performance.now() - t0), pages: result.stats.pages, errors: result.errors.length, lines: result.stats.lines }, 'job done');
-        return await packOutput(result, plan.output, { client, signal: ctx.signal });
+        return await packOutput(result, plan.output, { client, signal: ctx.signal, log });
       } finally {
         source.close();
       }

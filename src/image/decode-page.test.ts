@@ -1,9 +1,9 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { forgedPng } from '../../test/helpers/forge.ts';
+import { forgedJpeg, forgedPng } from '../../test/helpers/forge.ts';
 import { imageCases } from '../../test/helpers/image-cases.ts';
 import { WorkerError } from '../errors.ts';
-import { decodePage } from './decode-page.ts';
+import { decodePage, pixelBudget } from './decode-page.ts';
 
 const limits = { maxPageBytes: 1_000_000, maxPagePixels: 4_000_000, maxPageSide: 4000 };
 
@@ -149,3 +149,43 @@ describe('EXIF orientation', () => {
     expect([page.image.width, page.image.height]).toEqual([4, 6]);
   });
 });
+
+describe('JPEG scan data and the per-job pixel budget', () => {
+  it('refuses a JPEG whose scan data ends before its claimed size, before it costs the memory', async () => {
+    // 30000×3333 passes the default 100-megapixel limit; libjpeg only warns and paints the page grey
+    const bomb = await forgedJpeg(30000, 3333);
+    expect(bomb.length).toBeLessThan(400);
+    const before = process.resourceUsage().maxRSS;
+    const err = await rejection(decodePage(bomb.toString('base64'), 0, 'images[0]', { maxPageBytes: 1e6, maxPagePixels: 1e8, maxPageSide: 30000 }));
+    expect([err.code, err.message, err.path]).toEqual(['IMAGE_DECODE', 'images[0]: the jpeg image\'s scan data ends before its 30000×3333 pixels', 'images[0]']);
+    // a decoded page would be 300 MB of RGB alone (the grey page peaked at ~1.4 GB)
+    expect(process.resourceUsage().maxRSS - before).toBeLessThan(100_000);
+  });
+
+  it('still reads a JPEG whose only fault is a harmless warning (extraneous bytes before a marker)', async () => {
+    const jpeg = Buffer.from(await sharp({ create: { width: 24, height: 16, channels: 3, background: '#336699' } }).jpeg().toBuffer());
+    const dqt = jpeg.indexOf(Buffer.from([0xff, 0xdb]));
+    const warned = Buffer.concat([jpeg.subarray(0, dqt), Buffer.from([0x12, 0x34]), jpeg.subarray(dqt)]);
+    await expect(sharp(warned, { failOn: 'warning' }).raw().toBuffer()).rejects.toThrow(/extraneous bytes/);
+    const page = await decodePage(warned.toString('base64'), 0, 'image', limits);
+    expect([page.image.width, page.image.height]).toEqual([24, 16]);
+  });
+
+  it('keeps to a per-job pixel budget, from the headers, before decoding', async () => {
+    const budget = pixelBudget(25_000);
+    const withBudget = { ...limits, budget };
+    await decodePage(await image(100, 100, 'png'), 0, 'images[0]', withBudget);
+    await decodePage(await image(100, 100, 'png'), 1, 'images[1]', withBudget);
+    // forged: 2000×2000 claimed by a 1×1 PNG, so the budget is spent from the header, never by decoding
+    const err = await rejection(decodePage((await forgedPng(2000, 2000)).toString('base64'), 2, 'images[2]', { ...limits, budget }));
+    expect([err.code, err.message, err.path]).toEqual([
+      'TOO_MANY_PIXELS',
+      'images[2]: 2000×2000 pixels would bring the job to 4020000 pixels, over its budget of 25000 pixels (MAX_JOB_PIXELS)',
+      'images[2]',
+    ]);
+    // a refused page spends nothing: a smaller one still fits
+    await decodePage(await image(50, 50, 'png'), 3, 'images[3]', withBudget);
+    expect(budget.used).toBe(22_500);
+  });
+});
+

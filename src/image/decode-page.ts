@@ -10,7 +10,20 @@ export interface PageLimits {
   maxPageBytes: number;
   maxPagePixels: number;
   maxPageSide: number;
+  /** the job's pixels together (MAX_JOB_PIXELS), spent page by page from the headers */
+  budget?: PixelBudget;
 }
+
+/** What a job may still decode, in pixels; shared by its pages. */
+export interface PixelBudget {
+  readonly limit: number;
+  used: number;
+}
+
+export const pixelBudget = (limit: number): PixelBudget => ({ limit, used: 0 });
+
+/** libjpeg's warnings when the scan data stops short of the frame ("premature end of data segment"). */
+const SCAN_DATA_ENDS = /premature end/i;
 
 export interface DecodedPage {
   image: RawImage;
@@ -77,16 +90,36 @@ export async function decodePageBytes(bytes: Buffer, name: string | undefined, i
   if (Math.max(width, height) > limits.maxPageSide) {
     throw new WorkerError('PAGE_SIDE_TOO_LONG', `${width}×${height} has a side over the limit of ${limits.maxPageSide} pixels`, { path: dataPath });
   }
+  const budget = limits.budget;
+  if (budget) {
+    const total = budget.used + width * height;
+    if (total > budget.limit) {
+      const why = `${width}×${height} pixels would bring the job to ${total} pixels, over its budget of ${budget.limit} pixels (MAX_JOB_PIXELS)`;
+      throw new WorkerError('TOO_MANY_PIXELS', why, { path: dataPath });
+    }
+    budget.used = total;
+  }
 
-  let raw: { data: Buffer; info: OutputInfo };
-  try {
-    raw = await sharp(bytes, { limitInputPixels: limits.maxPagePixels, failOn: 'error' })
+  const decode = (failOn: 'error' | 'warning') =>
+    sharp(bytes, { limitInputPixels: limits.maxPagePixels, failOn })
       .rotate()
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
+  let raw: { data: Buffer; info: OutputInfo };
+  try {
+    // libjpeg only warns when the scan data ends early and paints the rest grey: a few hundred bytes
+    // claiming 100 megapixels became a grey page at ~1.4 GB. Failing on warnings stops that at the
+    // first rows; a JPEG whose warning is another, harmless one is decoded again, tolerating it.
+    raw = meta.format === 'jpeg' ? await decode('warning').catch((err: unknown) => {
+      if (SCAN_DATA_ENDS.test(String(err))) {
+        throw new WorkerError('IMAGE_DECODE', `the jpeg image's scan data ends before its ${width}×${height} pixels`, { path: dataPath, cause: err });
+      }
+      return decode('error');
+    }) : await decode('error');
   } catch (cause) {
+    if (cause instanceof WorkerError) throw cause;
     // libvips calls AVIF heif; say avif, as the sniffer does for files whose header is already broken
     const shown = meta.format === 'heif' ? 'avif' : meta.format;
     throw new WorkerError('IMAGE_DECODE', `the ${shown} image is corrupt or truncated`, { path: dataPath, cause });

@@ -34,8 +34,42 @@ describe('page names', () => {
     expect(sanitisePageName('\u202E\u0000/\u200b')).toBeUndefined();
   });
 
+  it('never yields a name that resolves as a URL outside the volume folder, or to another file', () => {
+    // readers resolve img_path against the volume's folder URL: a scheme, `?`, `#` or an escape
+    // would send them elsewhere (`https://evil/x.png` became `https:/evil/x.png`, an absolute URL)
+    const cases: [string, string][] = [
+      ['https://evil/x.png', 'https_/evil/x.png'],
+      ['file:///etc/passwd', 'file_/etc/passwd'],
+      ['javascript:alert(1).png', 'javascript_alert(1).png'],
+      ['p1.png?x=1#top', 'p1.png_x=1_top'],
+      ['a/%2F..%2F..%2Fb.png', 'a/_2F.._2F.._2Fb.png'],
+      ['c%3A/d.png', 'c_3A/d.png'],
+      ['100%.png', '100%.png'],
+      ['vol:1/p:2.png', 'vol_1/p:2.png'],
+    ];
+    for (const [name, safe] of cases) expect(sanitisePageName(name), name).toBe(safe);
+    const base = 'https://reader.invalid/My%20Manga/Vol%2001/';
+    const hostile = [
+      ...cases.map(([name]) => name),
+      'HTTPS:\\\\evil\\x.png', ' data:image/png;base64,AAAA', '\\/evil.example/x.png', '/\\evil/x.png', 'blob:https://a/b',
+      '?#', '#', 'a#b/c?d.png', '%2e%2e/%2e%2e/x.png', '%252e%252e/x.png', '.%2E/x.png', 'x/%00/y.png', 'mailto:a@b',
+      '\u3000https://evil/x.png', 'ｈｔｔｐｓ：／／evil/x.png', 'a\tb://c.png', 'C:/x.png', 'c:x.png',
+    ];
+    for (const name of hostile) {
+      const safe = sanitisePageName(name);
+      if (safe === undefined) continue;
+      const url = new URL(safe, base);
+      expect([url.origin, url.search, url.hash], `${name} → ${safe}`).toEqual(['https://reader.invalid', '', '']);
+      expect(url.pathname.startsWith('/My%20Manga/Vol%2001/'), `${name} → ${safe} → ${url.href}`).toBe(true);
+      // and the path it reaches is the name itself, so the reader finds the file it names
+      const reached = url.pathname.slice(base.length - 'https://reader.invalid'.length);
+      expect(reached.replace(/(%[0-9A-F]{2})+/g, decodeURIComponent), name).toBe(safe);
+    }
+  });
+
   it('keeps Japanese, emoji and full-width names as they are', () => {
     expect(sanitisePageName('第1話/ページ０１.jpg')).toBe('第1話/ページ０１.jpg');
+    expect(sanitisePageName('第1話/001.jpg')).toBe('第1話/001.jpg');
     expect(sanitisePageName('📖 p1.png')).toBe('📖 p1.png');
     expect(sanitisePageName('．．/x.png')).toBe('．．/x.png');
   });

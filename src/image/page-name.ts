@@ -11,10 +11,19 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 const ESCAPED_DOT = /%2e/gi;
 
 /**
+ * Characters that mean something when a reader resolves img_path as a URL relative to the volume's
+ * folder: `?` and `#` end the path, and a `%XX` escape may be decoded into `/`, `..` or `?`.
+ */
+const URL_SPECIAL = /[?#]|%(?=[0-9a-f]{2})/gi;
+
+/**
  * A client-given page name as a safe relative `img_path`: forward slashes, no `..`, `.` or empty
  * segments (nor dot-only ones like `...`, which Windows reads as `.`, nor URL-escaped dots), no
- * leading slash or drive letter, no control or invisible characters, no lone surrogates. Returns
- * undefined when nothing usable is left.
+ * leading slash or drive letter, no control or invisible characters, no lone surrogates. Resolved as a
+ * URL against the volume's folder it stays inside that folder and names this file: `?`, `#` and the
+ * `%` of an escape become `_`, and so does a `:` in the first segment (`https://evil/x.png` would
+ * otherwise be an absolute URL, `https_/evil/x.png` is a folder). Returns undefined when nothing usable
+ * is left.
  */
 export function sanitisePageName(name: string): string | undefined {
   const segments = name
@@ -24,8 +33,12 @@ export function sanitisePageName(name: string): string | undefined {
     .replace(/^[a-z]:/i, '')
     .split('/')
     .map((s) => s.trim())
-    .filter((s) => s !== '' && !/^\.+$/.test(s.replace(ESCAPED_DOT, '.')));
-  return segments.length > 0 ? segments.join('/') : undefined;
+    .filter((s) => s !== '' && !/^\.+$/.test(s.replace(ESCAPED_DOT, '.')))
+    .map((s) => s.replace(URL_SPECIAL, '_'));
+  if (segments.length === 0) return undefined;
+  // a scheme is whatever precedes the first `:` of the first segment
+  segments[0] = segments[0].replaceAll(':', '_');
+  return segments.join('/');
 }
 
 const EXTENSIONS: Record<string, string> = {

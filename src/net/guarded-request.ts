@@ -1,10 +1,10 @@
 import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { WorkerError, isWorkerError, type ErrorCode } from '../errors.ts';
 import { clampDelay } from '../timer-delay.ts';
-import type { UrlPolicy } from './url-policy.ts';
+import { bareHost, type UrlPolicy } from './url-policy.ts';
 
 export interface RequestLimits {
   /** one request, redirects and body included */
@@ -40,16 +40,9 @@ export function describeUrl(url: URL): string {
   return `${url.origin}${url.pathname}`;
 }
 
-/**
- * Outbound HTTP for URLs a job names (SSRF protection). Every hop — the first URL and each
- * redirect — is checked against the policy (scheme, allow-list, IP literals), and the host name is
- * resolved by our own lookup, which refuses the connection unless *every* address is allowed;
- * the socket then connects to the address that was checked, so DNS cannot answer differently
- * between check and use. Bodies are capped in bytes, the whole exchange in time; GET follows
- * at most `maxRedirects` redirects, PUT and POST none (their 3xx answer is returned as it is).
- */
-export function createHttpClient(policy: UrlPolicy, limits: RequestLimits): HttpClient {
-  const lookup: LookupFunction = (hostname, options, callback) => {
+/** A lookup that fails unless every address the name resolves to passes the policy. */
+function checkedLookup(policy: UrlPolicy): LookupFunction {
+  return (hostname, options, callback) => {
     dns.lookup(hostname, { all: true, family: options.family, hints: options.hints }, (err, addresses) => {
       if (err) return callback(new WorkerError('FETCH', `cannot resolve host ${hostname} (${err.code ?? err.message})`), '', 4);
       for (const a of addresses) {
@@ -60,6 +53,36 @@ export function createHttpClient(policy: UrlPolicy, limits: RequestLimits): Http
       else callback(null, addresses[0].address, addresses[0].family);
     });
   };
+}
+
+/**
+ * Whether a request to `href` would pass the policy (scheme, allow-list, every address the host
+ * resolves to), without making it: for targets known before the work, such as an upload endpoint,
+ * so that a refused one fails the job before its pages are processed. The request itself is checked
+ * again when it is made.
+ */
+export async function checkTarget(policy: UrlPolicy, href: string, path: string): Promise<void> {
+  const url = parse(href, path);
+  const refusal = policy.refuseUrl(url);
+  if (refusal) throw new WorkerError('URL_REFUSED', refusal, { path });
+  const host = bareHost(url);
+  if (isIP(host)) return; // refuseUrl judged the literal address
+  const lookup = checkedLookup(policy);
+  await new Promise<void>((resolve, reject) =>
+    lookup(host, { all: true }, (err) => (err ? reject(isWorkerError(err) ? new WorkerError(err.code, err.message, { path }) : err) : resolve())),
+  );
+}
+
+/**
+ * Outbound HTTP for URLs a job names (SSRF protection). Every hop — the first URL and each
+ * redirect — is checked against the policy (scheme, allow-list, IP literals), and the host name is
+ * resolved by our own lookup, which refuses the connection unless *every* address is allowed;
+ * the socket then connects to the address that was checked, so DNS cannot answer differently
+ * between check and use. Bodies are capped in bytes, the whole exchange in time; GET follows
+ * at most `maxRedirects` redirects, PUT and POST none (their 3xx answer is returned as it is).
+ */
+export function createHttpClient(policy: UrlPolicy, limits: RequestLimits): HttpClient {
+  const lookup = checkedLookup(policy);
 
   return async (start, req) => {
     const deadline = AbortSignal.timeout(clampDelay(limits.timeoutMs));

@@ -30,6 +30,42 @@ const RANGE_WORDS: Record<string, string> = {
   broadcast: 'the broadcast address',
 };
 
+const refuseRange = (range: string): string | undefined =>
+  range === 'unicast' ? undefined : (RANGE_WORDS[range] ?? `a reserved address (${range})`);
+
+/**
+ * IPv6 prefixes whose addresses carry an IPv4 address (RFC 4291 §2.5.5, RFC 6052, RFC 6145, RFC 3056),
+ * with the bit offset of the embedded address. A router or stack may deliver such a packet to the
+ * embedded IPv4 address, so an embedded loopback or private address must not pass as public IPv6.
+ */
+const EMBEDDING_PREFIXES: { net: [ipaddr.IPv6, number]; offset: number; words: string }[] = [
+  // ::a.b.c.d, deprecated; ipaddr.js has no range for it and calls it unicast
+  { net: ipaddr.IPv6.parseCIDR('::/96'), offset: 96, words: 'an IPv4-compatible IPv6 address (::/96, deprecated)' },
+  { net: ipaddr.IPv6.parseCIDR('::ffff:0:0:0/96'), offset: 96, words: 'an IPv4-translated IPv6 address (RFC 6145)' },
+  { net: ipaddr.IPv6.parseCIDR('64:ff9b::/96'), offset: 96, words: 'a NAT64 address (RFC 6052)' },
+  { net: ipaddr.IPv6.parseCIDR('2002::/16'), offset: 16, words: 'a 6to4 address (RFC 3056)' },
+];
+
+function embeddedIpv4(addr: ipaddr.IPv6, offset: number): ipaddr.IPv4 {
+  const bytes = addr.toByteArray().slice(offset / 8, offset / 8 + 4);
+  return new ipaddr.IPv4(bytes);
+}
+
+/**
+ * Only global unicast IPv6 passes, and none of the prefixes that embed IPv4: those are refused whatever
+ * they embed, and the message names an embedded non-public address (`::7f00:1` embeds 127.0.0.1).
+ */
+function refuseIpv6(addr: ipaddr.IPv6): string | undefined {
+  const range = addr.range();
+  // :: and ::1 sit inside ::/96 but are their own ranges
+  if (range === 'unspecified' || range === 'loopback') return refuseRange(range);
+  const prefix = EMBEDDING_PREFIXES.find(({ net }) => addr.match(net));
+  if (!prefix) return refuseRange(range);
+  const v4 = embeddedIpv4(addr, prefix.offset);
+  const v4Reason = refuseRange(v4.range());
+  return v4Reason ? `${prefix.words} that embeds ${v4.toString()}, ${v4Reason}` : prefix.words;
+}
+
 /** A URL's host without IPv6 brackets or a trailing dot, lower-cased. */
 export function bareHost(url: URL): string {
   return url.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
@@ -45,10 +81,10 @@ export function createUrlPolicy(config: UrlPolicyConfig): UrlPolicy {
     if (!ipaddr.isValid(ip)) return 'not an IP address';
     // IPv4-mapped IPv6 (::ffff:127.0.0.1) is judged as the IPv4 address it reaches.
     const addr = ipaddr.process(ip);
-    const range = addr.range();
-    if (range === 'unicast') return undefined;
+    const reason = addr.kind() === 'ipv6' ? refuseIpv6(addr as ipaddr.IPv6) : refuseRange(addr.range());
+    if (reason === undefined) return undefined;
     if (allowed.some(([net, bits]) => net.kind() === addr.kind() && addr.match(net, bits))) return undefined;
-    return RANGE_WORDS[range] ?? `a reserved address (${range})`;
+    return reason;
   };
 
   return {

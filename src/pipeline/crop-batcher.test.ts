@@ -76,3 +76,45 @@ describe('crop batcher', () => {
     expect(fake.calls).toEqual([[1], [2]]);
   });
 });
+
+describe('crop batcher cancellation', () => {
+  /** a recogniser that runs until its signal stops it; records the signal of every call */
+  function stoppableRecognizer() {
+    const signals: (AbortSignal | undefined)[] = [];
+    const recognizer: Recognizer = {
+      recognise: async () => [],
+      recogniseWithStats: (crops, signal) => {
+        signals.push(signal);
+        return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new Error('stopped'))));
+      },
+    };
+    return { signals, get: () => recognizer };
+  }
+
+  it('stops a merged call of pages with different signals once every one of them is aborted', async () => {
+    // each page the page cache runs has its own signal, so one job's pages no longer share one
+    const fake = stoppableRecognizer();
+    const batcher = createCropBatcher(fake.get);
+    const [a, b] = [batcher.expect(), batcher.expect()];
+    const [sa, sb] = [new AbortController(), new AbortController()];
+    const ra = a.recognise([crop(1)], 'beam', sa.signal);
+    const rb = b.recognise([crop(2)], 'beam', sb.signal);
+    expect(fake.signals).toHaveLength(1);
+    sa.abort();
+    expect(fake.signals[0]?.aborted).toBe(false); // the other page still wants its texts
+    sb.abort();
+    expect(fake.signals[0]?.aborted).toBe(true);
+    await expect(ra).rejects.toThrow('stopped');
+    await expect(rb).rejects.toThrow('stopped');
+  });
+
+  it('never stops a merged call that a page without a signal is in', async () => {
+    const fake = stoppableRecognizer();
+    const batcher = createCropBatcher(fake.get);
+    const [a, b] = [batcher.expect(), batcher.expect()];
+    const sa = new AbortController();
+    void a.recognise([crop(1)], 'beam', sa.signal).catch(() => undefined);
+    void b.recognise([crop(2)], 'beam');
+    expect(fake.signals).toEqual([undefined]);
+  });
+});

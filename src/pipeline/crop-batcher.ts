@@ -39,6 +39,26 @@ function share(stats: RecognizerStats, part: number, whole: number): RecognizerS
   return { ...scaled, crops: part };
 }
 
+/**
+ * A signal that aborts once every one of `signals` has: none when a page came without one (it never
+ * stops), the page's own when all share it (one job's pages without the page cache). The page cache
+ * gives every page its own signal, so a merged call usually holds several. `release` drops the
+ * listeners once the call is over.
+ */
+function whenAllAborted(signals: (AbortSignal | undefined)[]): { signal?: AbortSignal; release(): void } {
+  const distinct = new Set(signals);
+  if (distinct.size === 0 || distinct.has(undefined)) return { release: () => {} };
+  if (distinct.size === 1) return { signal: signals[0], release: () => {} };
+  const all = new AbortController();
+  const pending = new Set([...distinct].filter((s) => !s!.aborted));
+  const listeners = [...pending].map((s) => {
+    const onAbort = () => pending.delete(s) && pending.size === 0 && all.abort(s!.reason);
+    s!.addEventListener('abort', onAbort, { once: true });
+    return () => s!.removeEventListener('abort', onAbort);
+  });
+  return { signal: all.signal, release: () => listeners.forEach((remove) => remove()) };
+}
+
 export function createCropBatcher(recognizer: (mode: Mode) => Recognizer): CropBatcher {
   let expected = 0;
   let running = false;
@@ -50,13 +70,12 @@ export function createCropBatcher(recognizer: (mode: Mode) => Recognizer): CropB
     const taken = queue.filter((r) => r.mode === mode && !r.signal?.aborted);
     for (const r of queue.filter((q) => q.signal?.aborted)) r.reject(r.signal!.reason);
     queue.splice(0, queue.length, ...queue.filter((r) => r.mode !== mode && !r.signal?.aborted));
-    // one signal can stop the merged call only when every page in it shares that signal (one job)
-    const signals = new Set(taken.map((r) => r.signal));
-    const signal = signals.size === 1 ? taken[0]?.signal : undefined;
+    // the merged call stops only when every page in it has been stopped
+    const stop = whenAllAborted(taken.map((r) => r.signal));
     running = true;
     try {
       const all = taken.flatMap((r) => r.crops);
-      const { texts, stats } = await recognizer(mode).recogniseWithStats(all, signal);
+      const { texts, stats } = await recognizer(mode).recogniseWithStats(all, stop.signal);
       let at = 0;
       for (const r of taken) {
         r.resolve({ texts: texts.slice(at, at + r.crops.length), stats: share(stats, r.crops.length, all.length) });
@@ -65,6 +84,7 @@ export function createCropBatcher(recognizer: (mode: Mode) => Recognizer): CropB
     } catch (err) {
       for (const r of taken) r.reject(err);
     } finally {
+      stop.release();
       running = false;
       void flush();
     }

@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { RawImage } from '../image/raw-image.ts';
 import type { PageEngine } from './page-engine.ts';
 import { withPageCache } from './page-cache.ts';
+import { blankPage } from '../../test/helpers/pages.ts';
+import { callsSeen, heldEngine } from '../../test/helpers/held-engine.ts';
+import { silentLogger } from '../logger.ts';
+import { inlinePageSource } from '../sources/page-source.ts';
+import { processJob } from './process-job.ts';
 
 const page = (fill: number): RawImage => ({ data: new Uint8Array(4 * 4 * 3).fill(fill), width: 4, height: 4, channels: 3 });
 
@@ -46,4 +51,62 @@ describe('page cache', () => {
     await expect(failing.processPage(page(1), {})).rejects.toThrow('model failed');
     expect(failing.cacheSize()).toBe(0);
   });
+});
+
+describe('page cache with jobs running side by side', () => {
+  const noFetch = () => Promise.reject(new Error('no URL pages here'));
+  const job = async (engine: PageEngine, signal: AbortSignal) =>
+    processJob(
+      { source: inlinePageSource([await blankPage(30, 40)], 'image', { client: noFetch, fetchAhead: 1, maxPageBytes: 1e7 }), options: {} },
+      { engine, limits: { maxPages: 10, maxPageBytes: 1e7, maxPagePixels: 1e8, maxPageSide: 1e5 }, log: silentLogger(), workerVersion: 'test' },
+      { signal },
+    );
+
+  it('cancelling one job leaves another job with the identical page complete', async () => {
+    const held = heldEngine();
+    const { engine, reached } = callsSeen(withPageCache(held.engine), 2);
+    const [a, b] = [new AbortController(), new AbortController()];
+    const jobA = job(engine, a.signal);
+    const jobB = job(engine, b.signal);
+    await reached; // both jobs are waiting on the one run of the page
+    expect(held.started).toHaveLength(1);
+    a.abort();
+    await expect(jobA).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(held.started[0].aborted).toBe(false); // B still wants the page
+    held.release();
+    const out = await jobB;
+    expect(out.mokuro.pages.map((p) => p.blocks[0].lines)).toEqual([['shared']]);
+    expect(out.errors).toEqual([]);
+  });
+
+  it('stops the shared run once every job waiting on it is cancelled, and runs the page afresh after', async () => {
+    const held = heldEngine();
+    const cached = withPageCache(held.engine);
+    const { engine, reached } = callsSeen(cached, 2);
+    const [a, b] = [new AbortController(), new AbortController()];
+    const jobs = [job(engine, a.signal), job(engine, b.signal)];
+    await reached;
+    a.abort();
+    expect(held.started[0].aborted).toBe(false);
+    b.abort();
+    expect(held.started[0].aborted).toBe(true);
+    for (const j of jobs) await expect(j).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(cached.cacheSize()).toBe(0);
+    held.release();
+    const out = await job(cached, new AbortController().signal);
+    expect([held.started.length, out.mokuro.pages.length]).toEqual([2, 1]);
+  });
+});
+
+it('never stops a shared run that a caller without a signal still waits on', async () => {
+  const held = heldEngine();
+  const engine = withPageCache(held.engine);
+  const plain = engine.processPage(page(7), {});
+  const a = new AbortController();
+  const cancelledOne = engine.processPage(page(7), {}, a.signal);
+  a.abort();
+  await expect(cancelledOne).rejects.toMatchObject({ code: 'ABORTED' });
+  expect(held.started[0].aborted).toBe(false);
+  held.release();
+  expect((await plain).lines).toBe(1);
 });

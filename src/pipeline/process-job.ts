@@ -3,7 +3,7 @@ import type { ProcessOptions } from '../contract/input.ts';
 import type { MokuroPage } from '../contract/mokuro.ts';
 import type { PageError, ProcessOutput } from '../contract/output.ts';
 import { WorkerError, errorData, toWorkerError } from '../errors.ts';
-import type { DecodedPage, PageLimits } from '../image/decode-page.ts';
+import { pixelBudget, type DecodedPage, type PageLimits } from '../image/decode-page.ts';
 import type { Logger } from '../logger.ts';
 import type { PageSource } from '../sources/page-source.ts';
 import { weightsOf, type PageEngine } from './page-engine.ts';
@@ -23,7 +23,8 @@ export interface JobHooks {
 
 export interface JobDeps {
   engine: PageEngine;
-  limits: PageLimits & { maxPages: number };
+  /** `maxJobPixels`: the job's pixel budget (none when absent) */
+  limits: Omit<PageLimits, 'budget'> & { maxPages: number; maxJobPixels?: number };
   log: Logger;
   workerVersion: string;
 }
@@ -52,9 +53,10 @@ export async function processJob(req: JobRequest, deps: JobDeps, hooks: JobHooks
   }
   const t0 = performance.now();
   const timings: Record<string, number> = {};
+  const pageLimits: PageLimits = { ...limits, budget: limits.maxJobPixels === undefined ? undefined : pixelBudget(limits.maxJobPixels) };
   const decode = (i: number): Promise<DecodedPage | WorkerError> => {
     const start = performance.now();
-    return source.load(i, limits).then(
+    return source.load(i, pageLimits).then(
       (page) => {
         addTimings(timings, { decode: performance.now() - start });
         return page;

@@ -10,15 +10,23 @@ export interface OneShotOptions {
   /** wait for this before running (models loaded or failed), so health is meaningful */
   ready?: Promise<unknown>;
   write?: (line: string) => void;
+  /** where `--test-input -` reads the JSON (process.stdin) */
+  stdin?: NodeJS.ReadableStream;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
- * runpod.md §3: run the handler once on `--test-input` or `test_input.json`, print the mapped
+ * Run the handler once on `--test-input` (`-`: JSON on standard input) or `test_input.json`, print the mapped
  * result as one JSON line on stdout, and return the exit code (1 when the result has an error).
  */
 export async function runOneShot(handler: Handler, opts: OneShotOptions, log: Logger): Promise<number> {
   const write = opts.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  let text = opts.testInput;
+  let text = opts.testInput === '-' ? await readAll(opts.stdin ?? process.stdin) : opts.testInput;
   if (text === undefined) {
     if (!existsSync(opts.testInputFile)) {
       log.warn('test_input.json not found, exiting.');
