@@ -40,8 +40,9 @@ describe('cancelling a job with the page cache on', () => {
     encoder.onRun = () => stop.abort(); // the job is cancelled while its first recogniser batch is in the encoder
     const result = await handler({ id: 'c1', input: { type: 'process_batch', images: [page, mirrored] } }, { signal: stop.signal });
     expect(result).toEqual({ error: 'job was cancelled', code: 'ABORTED' });
-    // the batch in the models finishes (its encoder run and decoding loop: one step with these
-    // stand-ins); the next of the merged call's batches never starts
-    expect([encoder.calls, decoder.calls]).toEqual([1, 1]);
+    // the batch in the models finishes (its encoder run and its decoding loop, as many decoder runs
+    // as its lines take); the next of the merged call's batches never reaches the encoder
+    expect(encoder.calls).toBe(1);
+    expect(decoder.calls).toBeGreaterThan(0);
   });
 });
