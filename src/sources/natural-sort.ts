@@ -93,7 +93,7 @@ export function compareNaturalKeys(a: NaturalKey, b: NaturalKey): number {
     // A string and a number at the same position cannot happen after the '' rules, but strings
     // sort before numbers if it ever does, instead of throwing like Python.
     if (typeof x !== typeof y) return typeof x === 'string' ? -1 : 1;
-    const c = typeof x === 'string' ? compareCodePoints(x, y as string) : x < y ? -1 : x > y ? 1 : 0;
+    const c = typeof x === 'string' ? compareCodePoints(x, y as string) : x < (y as bigint) ? -1 : x > (y as bigint) ? 1 : 0;
     if (c !== 0) return c;
   }
   return a.length - b.length;
