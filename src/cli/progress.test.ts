@@ -15,7 +15,7 @@ describe('Progress', () => {
     expect(out.split('\r\x1b[2K').at(-1)).toBe('[##########--------------] 4/10 pages  0.50 pages/s  ETA 0:12  1 failed  Vol 1');
     expect(out).not.toContain('\n');
     p.line('wrote Vol 1.mokuro');
-    expect(out).toContain('\r\x1b[2Kwrote Vol 1.mokuro\n[');
+    expect(out).toContain('\r\x1b[2Kwrote Vol 1.mokuro\n\r\x1b[2K[##########');
   });
 
   it('writes plain lines otherwise: each volume, and every tenth of the pages', () => {
