@@ -42,9 +42,14 @@ export function remoteBackend(opts: RemoteOptions): OcrBackend {
       while (pending.length > 0 && !signal.aborted) {
         let jobs: VolumePage[][];
         try {
-          const maxPages = Math.min(WORKER_MAX_PAGES, Math.max(1, Math.ceil(pending.length / opts.concurrency)));
           const items = pending.map((page) => ({ name: page.imgPath, size: page.size, page }));
-          jobs = packJobs(items, { maxBytes: opts.maxRequestBytes, baseBytes, maxPages }).map((job) => job.map((item) => item.page));
+          const pack = (jobCount: number) =>
+            packJobs(items, { maxBytes: opts.maxRequestBytes, baseBytes, maxPages: Math.min(WORKER_MAX_PAGES, Math.ceil(items.length / jobCount)) });
+          // as many jobs as run at once; when the cap makes more, a whole multiple of that, so that
+          // the last round of jobs is as full as the others
+          let packed = pack(opts.concurrency);
+          if (packed.length > opts.concurrency) packed = pack(Math.ceil(packed.length / opts.concurrency) * opts.concurrency);
+          jobs = packed.map((job) => job.map((item) => item.page));
         } catch (err) {
           if (!(err instanceof PageTooLargeError)) throw err;
           // a page that fits no request fails; the others still go
