@@ -29,6 +29,8 @@ export class Progress {
   private retries = 0;
   private volume = '';
   private lastDraw = 0;
+  /** a redraw put off by the throttle, so the last of a burst of pages is always shown */
+  private deferred?: NodeJS.Timeout;
   private lastTenth = 0;
   private started: number;
   private readonly now: () => number;
@@ -76,6 +78,7 @@ export class Progress {
   }
 
   finish() {
+    clearTimeout(this.deferred);
     if (this.opts.tty) this.opts.write('\r\x1b[2K');
   }
 
@@ -102,7 +105,15 @@ export class Progress {
 
   private draw(force: boolean) {
     const t = this.now();
-    if (!force && t - this.lastDraw < 100 && this.done < this.total) return;
+    if (!force && t - this.lastDraw < 100 && this.done < this.total) {
+      this.deferred ??= setTimeout(() => {
+        this.deferred = undefined;
+        this.draw(true);
+      }, 100).unref();
+      return;
+    }
+    clearTimeout(this.deferred);
+    this.deferred = undefined;
     this.lastDraw = t;
     const width = 24;
     const filled = Math.round((width * this.done) / Math.max(this.total, 1));
