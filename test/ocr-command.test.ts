@@ -99,7 +99,7 @@ function remote(url: string, jobs: string[][], over: Partial<RemoteOptions> = {}
     return fetch(input, init);
   };
   // 0.012 MB: two or three pages per job, so every volume takes several jobs
-  return async () => remoteBackend({ url, concurrency: 2, maxRequestBytes: 12_000, pollMs: 10, retryBaseMs: 5, maxAttempts: 4, fetch: counting, ...over });
+  return async (hooks) => remoteBackend({ url, concurrency: 2, maxRequestBytes: 12_000, pollMs: 10, retryBaseMs: 5, maxAttempts: 4, fetch: counting, ...hooks, ...over });
 }
 
 const docsOf = (root: string) =>
@@ -186,6 +186,9 @@ describe('ocr command', () => {
       expect(seen.completed).toBeGreaterThan(3);
       expect(seen.run).toBeGreaterThan(4); // two refused submissions among them
       expect([...seen.auth]).toEqual(['Bearer rp_key']);
+      // each retry has its line (no terminal here)
+      expect(out).toContainEqual(expect.stringMatching(/^retrying: POST \/run: HTTP 500/));
+      expect(out).toContainEqual(expect.stringMatching(/^retrying: job \S+ FAILED: injected: worker lost/));
       // more pages were sent than the volumes hold: the failed job's, the failed page, the refused answer's
       expect(jobs.flat().length).toBeGreaterThan(FOLDER_PAGES.length + CBZ_PAGES.length);
     } finally {

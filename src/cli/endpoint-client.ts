@@ -38,30 +38,22 @@ class HttpError extends Error {
   }
 }
 
-export class EndpointClient {
-  private readonly base: string;
-  private readonly fetch: typeof fetch;
+export type EndpointClient = ReturnType<typeof createEndpointClient>;
 
-  constructor(private readonly opts: EndpointOptions) {
-    this.base = opts.url.replace(/\/+$/, '');
-    this.fetch = opts.fetch ?? fetch;
-  }
-
-  private backoff(attempt: number) {
-    return Math.min(this.opts.retryBaseMs * 2 ** (attempt - 1), 30_000);
-  }
+export function createEndpointClient(opts: EndpointOptions) {
+  const base = opts.url.replace(/\/+$/, '');
+  const fetchFn = opts.fetch ?? fetch;
+  const auth: Record<string, string> = opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {};
+  const backoff = (attempt: number) => Math.min(opts.retryBaseMs * 2 ** (attempt - 1), 30_000);
 
   /** One HTTP call, retried while the failure is transient. */
-  private async call(method: 'GET' | 'POST', route: string, body: string | undefined, signal: AbortSignal): Promise<unknown> {
+  const call = async (method: 'GET' | 'POST', route: string, body: string | undefined, signal: AbortSignal): Promise<unknown> => {
     for (let attempt = 1; ; attempt++) {
       let failure: string;
       try {
-        const res = await this.fetch(this.base + route, {
+        const res = await fetchFn(base + route, {
           method,
-          headers: {
-            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-            ...(this.opts.apiKey ? { authorization: `Bearer ${this.opts.apiKey}` } : {}),
-          },
+          headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...auth },
           body,
           signal,
         });
@@ -73,71 +65,69 @@ export class EndpointClient {
         if (err instanceof HttpError || signal.aborted) throw err;
         failure = `${method} ${route}: ${(err as Error).message}`;
       }
-      if (attempt >= this.opts.maxAttempts) throw new Error(`${failure} (gave up after ${attempt} tries)`);
-      this.opts.onRetry?.(failure);
-      await sleep(this.backoff(attempt), undefined, { signal });
+      if (attempt >= opts.maxAttempts) throw new Error(`${failure} (gave up after ${attempt} tries)`);
+      opts.onRetry?.(failure);
+      await sleep(backoff(attempt), undefined, { signal });
     }
-  }
+  };
 
-  async submit(input: unknown, signal: AbortSignal): Promise<string> {
-    const answer = (await this.call('POST', '/run', JSON.stringify({ input }), signal)) as { id?: unknown };
-    if (typeof answer?.id !== 'string') throw new Error(`POST /run: no job id in the answer`);
+  const submit = async (input: unknown, signal: AbortSignal): Promise<string> => {
+    const answer = (await call('POST', '/run', JSON.stringify({ input }), signal)) as { id?: unknown };
+    if (typeof answer?.id !== 'string') throw new Error('POST /run: no job id in the answer');
     return answer.id;
-  }
+  };
 
   /** Polls until the job is final; undefined when the endpoint no longer knows it (404). */
-  async wait(id: string, signal: AbortSignal): Promise<JobStatus | undefined> {
+  const wait = async (id: string, signal: AbortSignal): Promise<JobStatus | undefined> => {
     for (;;) {
       let status: JobStatus;
       try {
-        status = (await this.call('GET', `/status/${encodeURIComponent(id)}`, undefined, signal)) as JobStatus;
+        status = (await call('GET', `/status/${encodeURIComponent(id)}`, undefined, signal)) as JobStatus;
       } catch (err) {
         if (err instanceof HttpError && err.status === 404) return undefined;
         throw err;
       }
       if (FINAL.has(status.status)) return status;
-      await sleep(this.opts.pollMs, undefined, { signal });
+      await sleep(opts.pollMs, undefined, { signal });
     }
-  }
+  };
 
   /** Best effort: a job we stop waiting for should not keep a worker busy. */
-  async cancel(id: string): Promise<void> {
+  const cancel = async (id: string): Promise<void> => {
     try {
-      await this.fetch(`${this.base}/cancel/${encodeURIComponent(id)}`, {
-        method: 'POST',
-        headers: this.opts.apiKey ? { authorization: `Bearer ${this.opts.apiKey}` } : {},
-        signal: AbortSignal.timeout(5000),
-      });
+      await fetchFn(`${base}/cancel/${encodeURIComponent(id)}`, { method: 'POST', headers: auth, signal: AbortSignal.timeout(5000) });
     } catch {
       // the run is stopping anyway
     }
-  }
+  };
 
   /**
    * Runs one job to a COMPLETED output that `accept` takes (it throws to refuse it, e.g. a
    * malformed answer), submitting it again after a failure, with backoff, up to maxAttempts.
    */
-  async runJob<T>(input: unknown, accept: (output: unknown) => T, signal: AbortSignal): Promise<T> {
+  const runJob = async <T>(input: unknown, accept: (output: unknown) => T, signal: AbortSignal): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       let failure: string;
       let id: string | undefined;
       try {
-        id = await this.submit(input, signal);
-        const status = await this.wait(id, signal);
+        id = await submit(input, signal);
+        const status = await wait(id, signal);
         if (!status) failure = `job ${id} was lost (404)`;
         else if (status.status === 'COMPLETED') return accept(status.output);
         else failure = `job ${id} ${status.status}${status.error ? `: ${String(status.error)}` : ''}`;
       } catch (err) {
         if (signal.aborted) {
-          if (id) await this.cancel(id);
+          if (id) await cancel(id);
           throw err;
         }
         if (err instanceof HttpError) throw err; // refused (401, 400, 413): trying again cannot help
         failure = (err as Error).message;
       }
-      if (attempt >= this.opts.maxAttempts) throw new Error(`${failure} (gave up after ${attempt} attempts)`);
-      this.opts.onRetry?.(failure);
-      await sleep(this.backoff(attempt), undefined, { signal });
+      if (attempt >= opts.maxAttempts) throw new Error(`${failure} (gave up after ${attempt} attempts)`);
+      opts.onRetry?.(failure);
+      await sleep(backoff(attempt), undefined, { signal });
     }
-  }
+  };
+
+  return { submit, wait, cancel, runJob };
 }

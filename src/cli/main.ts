@@ -39,9 +39,8 @@ async function main(): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  const backend = async (): Promise<OcrBackend> => {
+  const backend = async (hooks: { onRetry: (reason: string) => void }): Promise<OcrBackend> => {
     if (args.endpoint) {
-      let retries = 0;
       return remoteBackend({
         url: args.endpoint,
         apiKey: args.apiKey,
@@ -50,7 +49,7 @@ async function main(): Promise<number> {
         pollMs: 1000,
         retryBaseMs: 1000,
         maxAttempts: 5,
-        onRetry: (reason) => log.warn({ retry: ++retries }, reason),
+        onRetry: hooks.onRetry,
       });
     }
     const { engine } = await loadEngine(config, log);

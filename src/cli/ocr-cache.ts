@@ -15,30 +15,33 @@ export type CachedPage = Omit<MokuroPage, 'img_path'>;
 
 const CachedPage = MokuroPage.omit({ img_path: true });
 
-export class OcrCache {
-  constructor(readonly dir: string) {}
+export interface OcrCache {
+  readonly dir: string;
+  /** the cached page, or undefined when missing or not a page object (then it is OCR'd again) */
+  read(page: VolumePage): CachedPage | undefined;
+  /** stores one page as soon as it is done, in Mokuro's key order */
+  write(page: VolumePage, result: MokuroPage | CachedPage): void;
+}
 
-  private fileOf(page: VolumePage) {
-    return path.join(this.dir, ...page.cachePath.split('/'));
-  }
-
-  /** The cached page, or undefined when missing or not a page object (then it is OCR'd again). */
-  read(page: VolumePage): CachedPage | undefined {
-    try {
-      const parsed = CachedPage.safeParse(JSON.parse(readFileSync(this.fileOf(page), 'utf8')));
-      return parsed.success ? parsed.data : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** Stores one page as soon as it is done, in Mokuro's key order. */
-  write(page: VolumePage, result: MokuroPage | CachedPage): void {
-    const file = this.fileOf(page);
-    mkdirSync(path.dirname(file), { recursive: true });
-    const { version, img_width, img_height, blocks } = result;
-    writeFileAtomic(file, JSON.stringify({ version, img_width, img_height, blocks }));
-  }
+export function ocrCache(dir: string): OcrCache {
+  const fileOf = (page: VolumePage) => path.join(dir, ...page.cachePath.split('/'));
+  return {
+    dir,
+    read(page) {
+      try {
+        const parsed = CachedPage.safeParse(JSON.parse(readFileSync(fileOf(page), 'utf8')));
+        return parsed.success ? parsed.data : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    write(page, result) {
+      const file = fileOf(page);
+      mkdirSync(path.dirname(file), { recursive: true });
+      const { version, img_width, img_height, blocks } = result;
+      writeFileAtomic(file, JSON.stringify({ version, img_width, img_height, blocks }));
+    },
+  };
 }
 
 /** The volume document from the cache, pages in the given order, `img_path` the page's path. */

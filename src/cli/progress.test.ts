@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Progress } from './progress.ts';
+import { createProgress } from './progress.ts';
 
 describe('Progress', () => {
   it('redraws one line on a terminal: bar, pages done/total, pages/s, ETA, failures', () => {
     let out = '';
     let t = 0;
-    const p = new Progress({ write: (s) => (out += s), tty: true, now: () => t });
+    const p = createProgress({ write: (s) => (out += s), tty: true, now: () => t });
     p.start(10, 2);
     p.volumeStarted('Vol 1', 10, 2);
     t = 2000;
@@ -21,7 +21,7 @@ describe('Progress', () => {
   it('writes plain lines otherwise: each volume, and every tenth of the pages', () => {
     const lines: string[] = [];
     let t = 0;
-    const p = new Progress({ write: (s) => lines.push(s), tty: false, now: () => t });
+    const p = createProgress({ write: (s) => lines.push(s), tty: false, now: () => t });
     p.start(20, 0);
     p.volumeStarted('Vol 1', 20, 0);
     for (let i = 0; i < 20; i++) {

@@ -21,103 +21,96 @@ const clock = (s: number) => {
   return h ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 };
 
-export class Progress {
-  private total = 0;
-  private done = 0;
-  private ocred = 0;
-  private failures = 0;
-  private retries = 0;
-  private volume = '';
-  private lastDraw = 0;
+export type Progress = ReturnType<typeof createProgress>;
+
+export function createProgress(opts: ProgressOptions) {
+  const now = opts.now ?? (() => performance.now());
+  let total = 0;
+  let done = 0;
+  let ocred = 0;
+  let failures = 0;
+  let retries = 0;
+  let volume = '';
+  let lastDraw = 0;
+  let lastTenth = 0;
+  let started = now();
   /** a redraw put off by the throttle, so the last of a burst of pages is always shown */
-  private deferred?: NodeJS.Timeout;
-  private lastTenth = 0;
-  private started: number;
-  private readonly now: () => number;
+  let deferred: NodeJS.Timeout | undefined;
 
-  constructor(private readonly opts: ProgressOptions) {
-    this.now = opts.now ?? (() => performance.now());
-    this.started = this.now();
-  }
-
-  /** pages of all volumes to run, and how many of them the cache already holds */
-  start(total: number, cached: number) {
-    this.total = total;
-    this.done = cached;
-    this.lastTenth = Math.floor((10 * cached) / Math.max(total, 1));
-  }
-
-  volumeStarted(name: string, pages: number, cached: number) {
-    this.volume = name;
-    if (!this.opts.tty) this.opts.write(`${name}: ${pages} pages, ${cached} from the cache\n`);
-    else this.draw(true);
-  }
-
-  page(ok: boolean) {
-    this.done++;
-    this.ocred++;
-    if (!ok) this.failures++;
-    if (this.opts.tty) return this.draw(false);
-    const tenth = Math.floor((10 * this.done) / Math.max(this.total, 1));
-    if (tenth > this.lastTenth) {
-      this.lastTenth = tenth;
-      this.opts.write(`${this.status()}\n`);
-    }
-  }
-
-  retry() {
-    this.retries++;
-    if (this.opts.tty) this.draw(false);
-  }
-
-  /** a line that must not be overwritten (a volume written or failed, a warning) */
-  line(text: string) {
-    if (this.opts.tty) this.opts.write('\r\x1b[2K');
-    this.opts.write(`${text}\n`);
-    if (this.opts.tty) this.draw(true);
-  }
-
-  finish() {
-    clearTimeout(this.deferred);
-    if (this.opts.tty) this.opts.write('\r\x1b[2K');
-  }
-
-  /** the rate counts from here: the first page goes in (models loaded, endpoint reached) */
-  clockFrom() {
-    this.started = this.now();
-  }
-
-  elapsedS() {
-    return (this.now() - this.started) / 1000;
-  }
-
-  rate() {
-    const s = this.elapsedS();
-    return s > 0 ? this.ocred / s : 0;
-  }
-
-  status(): string {
-    const rate = this.rate();
-    const eta = rate > 0 ? (this.total - this.done) / rate : Infinity;
-    const extra = [this.failures ? `${this.failures} failed` : '', this.retries ? `${this.retries} retries` : ''].filter(Boolean).join(', ');
-    return `${this.done}/${this.total} pages  ${rate.toFixed(2)} pages/s  ETA ${clock(eta)}${extra ? `  ${extra}` : ''}  ${this.volume}`;
-  }
-
-  private draw(force: boolean) {
-    const t = this.now();
-    if (!force && t - this.lastDraw < 100 && this.done < this.total) {
-      this.deferred ??= setTimeout(() => {
-        this.deferred = undefined;
-        this.draw(true);
+  const elapsedS = () => (now() - started) / 1000;
+  const rate = () => {
+    const s = elapsedS();
+    return s > 0 ? ocred / s : 0;
+  };
+  const status = (): string => {
+    const r = rate();
+    const eta = r > 0 ? (total - done) / r : Infinity;
+    const extra = [failures ? `${failures} failed` : '', retries ? `${retries} retries` : ''].filter(Boolean).join(', ');
+    return `${done}/${total} pages  ${r.toFixed(2)} pages/s  ETA ${clock(eta)}${extra ? `  ${extra}` : ''}  ${volume}`;
+  };
+  const draw = (force: boolean) => {
+    const t = now();
+    if (!force && t - lastDraw < 100 && done < total) {
+      deferred ??= setTimeout(() => {
+        deferred = undefined;
+        draw(true);
       }, 100).unref();
       return;
     }
-    clearTimeout(this.deferred);
-    this.deferred = undefined;
-    this.lastDraw = t;
+    clearTimeout(deferred);
+    deferred = undefined;
+    lastDraw = t;
     const width = 24;
-    const filled = Math.round((width * this.done) / Math.max(this.total, 1));
-    const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${this.status()}`;
-    this.opts.write(`\r\x1b[2K${line.slice(0, (this.opts.columns ?? 120) - 1)}`);
-  }
+    const filled = Math.round((width * done) / Math.max(total, 1));
+    const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${status()}`;
+    opts.write(`\r\x1b[2K${line.slice(0, (opts.columns ?? 120) - 1)}`);
+  };
+
+  return {
+    /** pages of all volumes to run, and how many of them the cache already holds */
+    start(pages: number, cached: number) {
+      total = pages;
+      done = cached;
+      lastTenth = Math.floor((10 * cached) / Math.max(total, 1));
+    },
+    volumeStarted(name: string, pages: number, cached: number) {
+      volume = name;
+      if (!opts.tty) opts.write(`${name}: ${pages} pages, ${cached} from the cache\n`);
+      else draw(true);
+    },
+    page(ok: boolean) {
+      done++;
+      ocred++;
+      if (!ok) failures++;
+      if (opts.tty) return draw(false);
+      const tenth = Math.floor((10 * done) / Math.max(total, 1));
+      if (tenth > lastTenth) {
+        lastTenth = tenth;
+        opts.write(`${status()}\n`);
+      }
+    },
+    /** a request, job or page tried again: counted on the bar, a line of its own otherwise */
+    retry(reason: string) {
+      retries++;
+      if (opts.tty) draw(false);
+      else opts.write(`retrying: ${reason}\n`);
+    },
+    /** a line that must not be overwritten (a volume written or failed, a warning) */
+    line(text: string) {
+      if (opts.tty) opts.write('\r\x1b[2K');
+      opts.write(`${text}\n`);
+      if (opts.tty) draw(true);
+    },
+    /** the rate counts from here: the first page goes in (models loaded, endpoint reached) */
+    clockFrom() {
+      started = now();
+    },
+    finish() {
+      clearTimeout(deferred);
+      if (opts.tty) opts.write('\r\x1b[2K');
+    },
+    elapsedS,
+    rate,
+    status,
+  };
 }

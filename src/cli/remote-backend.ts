@@ -1,6 +1,6 @@
 import { ProcessOutput } from '../contract/output.ts';
 import { sanitisePageName } from '../image/page-name.ts';
-import { EndpointClient, type EndpointOptions } from './endpoint-client.ts';
+import { createEndpointClient, type EndpointOptions } from './endpoint-client.ts';
 import type { OcrBackend, PageOutcome, VolumeWork } from './ocr-backend.ts';
 import { PageTooLargeError, packJobs } from './pack-jobs.ts';
 import type { VolumePage } from './volume-pages.ts';
@@ -24,7 +24,7 @@ const WORKER_MAX_PAGES = 1000;
  * job, so all jobs' documents agree.
  */
 export function remoteBackend(opts: RemoteOptions): OcrBackend {
-  const client = new EndpointClient(opts);
+  const client = createEndpointClient(opts);
 
   /** One job: its pages' outcomes, or throws after the client gave up on the job. */
   const runOne = async (work: VolumeWork, pages: VolumePage[], signal: AbortSignal): Promise<PageOutcome[]> => {

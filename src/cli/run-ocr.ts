@@ -2,8 +2,8 @@ import path from 'node:path';
 import type { ArchiveLimits } from '../sources/archive-pages.ts';
 import { VolumeDiscoveryError, findVolumes, type VolumeEntry } from './find-volumes.ts';
 import type { OcrBackend } from './ocr-backend.ts';
-import { OcrCache, assembleVolume } from './ocr-cache.ts';
-import { Progress } from './progress.ts';
+import { assembleVolume, ocrCache } from './ocr-cache.ts';
+import { createProgress } from './progress.ts';
 import { listVolumePages } from './volume-pages.ts';
 import { applyTitleUuid, titleUuidFor, volumeUuidFor } from './volume-uuids.ts';
 import { writeFileAtomic } from './write-file-atomic.ts';
@@ -17,8 +17,8 @@ export interface RunOptions {
   force: boolean;
   /** start without asking */
   yes: boolean;
-  /** made once, after the user said yes and only when there is work: loads models or checks nothing */
-  backend: () => Promise<OcrBackend>;
+  /** made once, after the user said yes and only when there is work (local: loads the models) */
+  backend: (hooks: { onRetry: (reason: string) => void }) => Promise<OcrBackend>;
   archiveLimits: ArchiveLimits & { maxBytes: number };
   /** stdout */
   write: (text: string) => void;
@@ -103,7 +103,7 @@ export async function runOcr(opts: RunOptions): Promise<RunSummary> {
   for (const v of toRun) {
     try {
       const { pages } = await listVolumePages(v.pathIn, v.volume, opts.archiveLimits);
-      const cache = new OcrCache(v.cacheDir);
+      const cache = ocrCache(v.cacheDir);
       total += pages.length;
       if (!opts.force) cached += pages.filter((p) => cache.read(p)).length;
     } catch {
@@ -111,7 +111,7 @@ export async function runOcr(opts: RunOptions): Promise<RunSummary> {
     }
   }
 
-  const progress = new Progress({ write, tty: opts.tty });
+  const progress = createProgress({ write, tty: opts.tty });
   progress.start(total, cached);
   const signal = opts.signal ?? new AbortController().signal;
   let backend: OcrBackend | undefined;
@@ -125,13 +125,13 @@ export async function runOcr(opts: RunOptions): Promise<RunSummary> {
         const { pages, hidden } = await listVolumePages(v.pathIn, v.volume, opts.archiveLimits);
         for (const h of hidden) progress.line(`warning: ${label}: ${h} is hidden by a page of the same name with another suffix (one cache file per name, as in Mokuro)`);
         if (pages.length === 0) throw new Error('no .jpg/.jpeg/.png/.webp/.avif pages');
-        const cache = new OcrCache(v.cacheDir);
+        const cache = ocrCache(v.cacheDir);
         const missing = opts.force ? pages : pages.filter((p) => !cache.read(p));
         const ids = { title: v.title, title_uuid: titleUuids.get(v.titleDir)!, volume: v.volume, volume_uuid: volumeUuidFor(v.pathMokuro, v.title, v.volume) };
         progress.volumeStarted(label, pages.length, pages.length - missing.length);
         if (missing.length > 0) {
           if (!backend) {
-            backend = await opts.backend();
+            backend = await opts.backend({ onRetry: (reason) => progress.retry(reason) });
             progress.clockFrom();
           }
           await backend.run({ ...ids, pages: missing }, ({ page, result, error }) => {
