@@ -44,7 +44,8 @@ const withoutSuffix = (p: string) => {
 function folderPages(root: string): VolumePage[] {
   const pages: VolumePage[] = [];
   for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
-    const full = path.join(entry.parentPath, entry.name);
+    // Dirent.parentPath is Node ≥ 20.12; `path` (the same value) is what earlier 20.x releases have
+    const full = path.join(entry.parentPath ?? (entry as { path?: string }).path ?? root, entry.name);
     const st = entry.isFile() || entry.isSymbolicLink() ? statSync(full, { throwIfNoEntry: false }) : undefined;
     if (!st?.isFile() || !isPage(entry.name)) continue;
     const imgPath = path.relative(root, full).split(path.sep).join('/');
