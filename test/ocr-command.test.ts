@@ -196,8 +196,9 @@ describe('ocr command', () => {
     }
   }, 120_000);
 
-  it('fails a volume whose page keeps failing (exit 1, no document, its other pages cached) and writes the other', async () => {
+  it('fails a volume whose page the worker refuses (exit 1, no document, its other pages cached) and writes the other', async () => {
     const root = library();
+    const jobs: string[][] = [];
     const proxy = await startProxy(async (_route, status, body) => {
       if (body?.status !== 'COMPLETED') return { status, body };
       const output = body.output as { mokuro: MokuroVolume; errors: { page_index: number }[] };
@@ -207,8 +208,9 @@ describe('ocr command', () => {
       return { status, body: { ...body, output: { ...output, mokuro: { ...output.mokuro, pages }, errors: [{ page_index: bad, img_path: '020.png', code: 'IMAGE_DECODE', message: 'injected' }] } } };
     });
     try {
-      const summary = await runOcr(options(root, { backend: remote(proxy.base, []) }));
+      const summary = await runOcr(options(root, { backend: remote(proxy.base, jobs) }));
       expect(summary.exitCode).toBe(1);
+      expect(jobs.flat().filter((n) => n === '020.png')).toEqual(['020.png']); // IMAGE_DECODE: not sent again
       expect(summary.written).toEqual([path.join(root, 'My Manga', '第１巻.mokuro')]);
       expect(summary.failed).toEqual([{ volume: path.join(root, 'My Manga', '第２巻.cbz'), reason: expect.stringMatching(/020\.png: IMAGE_DECODE: injected/) }]);
       expect(existsSync(path.join(root, 'My Manga', '第２巻.mokuro'))).toBe(false);

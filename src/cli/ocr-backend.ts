@@ -16,6 +16,8 @@ export interface PageOutcome {
   page: VolumePage;
   result?: MokuroPage;
   error?: string;
+  /** the page itself is at fault (not an image, over a limit): sending it again cannot help */
+  permanent?: boolean;
 }
 
 /**

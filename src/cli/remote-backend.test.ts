@@ -14,6 +14,9 @@ describe('matchPages (a job answer against the pages sent)', () => {
   it('puts each answered page and each listed error back on the page it belongs to', () => {
     const out = matchPages(answer([page('a.png'), page('c.png')], [{ page_index: 1, img_path: 'b.png', code: 'IMAGE_DECODE', message: 'bad' }]), sent);
     expect(out.map((o) => [o.page.imgPath, o.result?.img_path ?? o.error])).toEqual([['a.png', 'a.png'], ['b.png', 'IMAGE_DECODE: bad'], ['c.png', 'c.png']]);
+    expect(out[1].permanent).toBe(true); // not an image: sending it again cannot help
+    const inference = matchPages(answer([page('a.png'), page('b.png')], [{ page_index: 2, img_path: 'c.png', code: 'INFERENCE', message: 'x' }]), sent);
+    expect(inference[2]).toMatchObject({ error: 'INFERENCE: x', permanent: false });
   });
 
   it('refuses answers that lose, add, reorder or misname pages', () => {

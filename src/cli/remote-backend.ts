@@ -1,4 +1,5 @@
 import { ProcessOutput } from '../contract/output.ts';
+import { ERROR_CODES } from '../errors.ts';
 import { sanitisePageName } from '../image/page-name.ts';
 import { createEndpointClient, type EndpointOptions } from './endpoint-client.ts';
 import type { OcrBackend, PageOutcome, VolumeWork } from './ocr-backend.ts';
@@ -20,7 +21,8 @@ const WORKER_MAX_PAGES = 1000;
  * the request cap, up to `concurrency` jobs in flight, each run to completion by the client
  * (polled, failed jobs submitted again). Every page of an answer is checked against what was
  * sent; a page the worker lists in `errors` goes into a later job, and after `maxAttempts` the
- * page fails (and with it the volume). The title's and volume's names and uuids go with every
+ * page fails (and with it the volume); a page the worker refused as input (not an image, over a
+ * limit) fails at once. The title's and volume's names and uuids go with every
  * job, so all jobs' documents agree.
  */
 export function remoteBackend(opts: RemoteOptions): OcrBackend {
@@ -74,7 +76,7 @@ export function remoteBackend(opts: RemoteOptions): OcrBackend {
             for (const o of outcomes) {
               const tries = (attempts.get(o.page) ?? 0) + 1;
               attempts.set(o.page, tries);
-              if (o.error && tries < opts.maxAttempts) {
+              if (o.error && !o.permanent && tries < opts.maxAttempts) {
                 opts.onRetry?.(`${o.page.imgPath}: ${o.error}`);
                 pending.push(o.page); // into a later job
               } else {
@@ -102,7 +104,7 @@ export function matchPages(output: unknown, sent: readonly VolumePage[]): PageOu
   const parsed = ProcessOutput.safeParse(output);
   if (!parsed.success) throw new Error(`the job's output is not a process_batch answer (${parsed.error.issues[0]?.message})`);
   const { mokuro, errors } = parsed.data;
-  const failed = new Map(errors.map((e) => [e.page_index, `${e.code}: ${e.message}`]));
+  const failed = new Map(errors.map((e) => [e.page_index, e]));
   if (failed.size !== errors.length || [...failed.keys()].some((i) => i < 0 || i >= sent.length)) {
     throw new Error('the job listed page errors twice or for pages it was not sent');
   }
@@ -111,7 +113,9 @@ export function matchPages(output: unknown, sent: readonly VolumePage[]): PageOu
   }
   let k = 0;
   return sent.map((page, i) => {
-    if (failed.has(i)) return { page, error: failed.get(i) };
+    const error = failed.get(i);
+    // a 4xx code is the page's own fault; model failures (5xx) and aborted runs may pass next time
+    if (error) return { page, error: `${error.code}: ${error.message}`, permanent: ERROR_CODES[error.code].status < 499 };
     const result = mokuro.pages[k++];
     if (result.img_path !== sanitisePageName(page.imgPath)) {
       throw new Error(`the job answered page "${result.img_path}" where "${page.imgPath}" was sent`);
