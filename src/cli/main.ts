@@ -67,6 +67,7 @@ async function main(): Promise<number> {
     archiveLimits: config.archive,
     write: (text) => process.stdout.write(text),
     tty,
+    volumesAtOnce: args.endpoint ? 2 : 1,
     confirm: process.stdin.isTTY
       ? async () => {
           const rl = createInterface({ input: process.stdin, output: process.stdout });

@@ -4,6 +4,7 @@ import { sanitisePageName } from '../image/page-name.ts';
 import { createEndpointClient, type EndpointOptions } from './endpoint-client.ts';
 import type { OcrBackend, PageOutcome, VolumeWork } from './ocr-backend.ts';
 import { PageTooLargeError, packJobs } from './pack-jobs.ts';
+import { createSlots } from './slots.ts';
 import type { VolumePage } from './volume-pages.ts';
 
 export interface RemoteOptions extends EndpointOptions {
@@ -27,6 +28,7 @@ const WORKER_MAX_PAGES = 1000;
  */
 export function remoteBackend(opts: RemoteOptions): OcrBackend {
   const client = createEndpointClient(opts);
+  const slots = createSlots(opts.concurrency);
 
   /** One job: its pages' outcomes, or throws after the client gave up on the job. */
   const runOne = async (work: VolumeWork, pages: VolumePage[], signal: AbortSignal): Promise<PageOutcome[]> => {
@@ -61,10 +63,10 @@ export function remoteBackend(opts: RemoteOptions): OcrBackend {
           continue;
         }
         pending = [];
-        let next = 0;
-        const slot = async () => {
-          while (next < jobs.length && !signal.aborted) {
-            const pages = jobs[next++];
+        await Promise.all(
+          jobs.map(async (pages) => {
+            // every volume's jobs queue for the same slots, first come first served
+            if (!(await slots.acquire(signal))) return;
             let outcomes: PageOutcome[];
             try {
               outcomes = await runOne(work, pages, signal);
@@ -72,6 +74,8 @@ export function remoteBackend(opts: RemoteOptions): OcrBackend {
               if (signal.aborted) return;
               outcomes = pages.map((page) => ({ page, error: (err as Error).message }));
               for (const p of pages) attempts.set(p, opts.maxAttempts); // the client already tried that often
+            } finally {
+              slots.release();
             }
             for (const o of outcomes) {
               const tries = (attempts.get(o.page) ?? 0) + 1;
@@ -83,9 +87,8 @@ export function remoteBackend(opts: RemoteOptions): OcrBackend {
                 onPage(o);
               }
             }
-          }
-        };
-        await Promise.all(Array.from({ length: Math.min(opts.concurrency, jobs.length) }, slot));
+          }),
+        );
         // pages to try again go in document order
         const order = new Map(work.pages.map((p, i) => [p, i]));
         pending.sort((a, b) => order.get(a)! - order.get(b)!);

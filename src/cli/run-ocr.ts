@@ -27,6 +27,8 @@ export interface RunOptions {
   /** asks "Continue?"; absent when nobody can answer (stdin is not a terminal) */
   confirm?: () => Promise<boolean>;
   signal?: AbortSignal;
+  /** volumes in work at once: 2 for an endpoint (job slots stay busy between volumes), 1 in-process */
+  volumesAtOnce?: number;
   /** told after every page, for tests that stop a run midway */
   onPage?: (pagesDone: number) => void;
 }
@@ -114,50 +116,63 @@ export async function runOcr(opts: RunOptions): Promise<RunSummary> {
   const progress = createProgress({ write, tty: opts.tty });
   progress.start(total, cached);
   const signal = opts.signal ?? new AbortController().signal;
-  let backend: OcrBackend | undefined;
+  let backend: Promise<OcrBackend> | undefined;
+  const backendOnce = () =>
+    (backend ??= opts.backend({ onRetry: (reason) => progress.retry(reason) }).then((b) => {
+      progress.clockFrom();
+      return b;
+    }));
   let pagesDone = cached;
+
+  const runVolume = async (v: VolumeEntry) => {
+    const label = path.basename(v.pathIn);
+    const failures: string[] = [];
+    try {
+      const { pages, hidden } = await listVolumePages(v.pathIn, v.volume, opts.archiveLimits);
+      for (const h of hidden) progress.line(`warning: ${label}: ${h} is hidden by a page of the same name with another suffix (one cache file per name, as in Mokuro)`);
+      if (pages.length === 0) throw new Error('no .jpg/.jpeg/.png/.webp/.avif pages');
+      const cache = ocrCache(v.cacheDir);
+      const missing = opts.force ? pages : pages.filter((p) => !cache.read(p));
+      const ids = { title: v.title, title_uuid: titleUuids.get(v.titleDir)!, volume: v.volume, volume_uuid: volumeUuidFor(v.pathMokuro, v.title, v.volume) };
+      progress.volumeStarted(label, pages.length, pages.length - missing.length);
+      if (missing.length > 0) {
+        await (await backendOnce()).run({ ...ids, pages: missing }, ({ page, result, error }) => {
+          if (result) {
+            cache.write(page, result);
+            summary.pagesOcred++;
+          } else {
+            failures.push(`${page.imgPath}: ${error}`);
+          }
+          progress.page(Boolean(result));
+          opts.onPage?.(++pagesDone);
+        }, signal);
+      }
+      if (signal.aborted) return;
+      if (failures.length > 0) throw new Error(`${failures.length} page(s) failed: ${failures.slice(0, MAX_LISTED_ERRORS).join('; ')}${failures.length > MAX_LISTED_ERRORS ? '; …' : ''}`);
+      writeFileAtomic(v.pathMokuro, JSON.stringify(assembleVolume(ids, pages, cache)));
+      summary.written.push(v.pathMokuro);
+      progress.line(`wrote ${v.pathMokuro} (${pages.length} pages)`);
+    } catch (err) {
+      if (signal.aborted) return;
+      summary.failed.push({ volume: v.pathIn, reason: (err as Error).message });
+      progress.line(`FAILED ${v.pathIn}: ${(err as Error).message}`);
+    }
+  };
+
   try {
+    // up to `volumesAtOnce` volumes are open: the next one's jobs queue behind the current one's
+    // (first come first served), so job slots on an endpoint never wait for a volume's slowest job
+    const active = new Set<Promise<void>>();
     for (const v of toRun) {
       if (signal.aborted) break;
-      const label = path.basename(v.pathIn);
-      const failures: string[] = [];
-      try {
-        const { pages, hidden } = await listVolumePages(v.pathIn, v.volume, opts.archiveLimits);
-        for (const h of hidden) progress.line(`warning: ${label}: ${h} is hidden by a page of the same name with another suffix (one cache file per name, as in Mokuro)`);
-        if (pages.length === 0) throw new Error('no .jpg/.jpeg/.png/.webp/.avif pages');
-        const cache = ocrCache(v.cacheDir);
-        const missing = opts.force ? pages : pages.filter((p) => !cache.read(p));
-        const ids = { title: v.title, title_uuid: titleUuids.get(v.titleDir)!, volume: v.volume, volume_uuid: volumeUuidFor(v.pathMokuro, v.title, v.volume) };
-        progress.volumeStarted(label, pages.length, pages.length - missing.length);
-        if (missing.length > 0) {
-          if (!backend) {
-            backend = await opts.backend({ onRetry: (reason) => progress.retry(reason) });
-            progress.clockFrom();
-          }
-          await backend.run({ ...ids, pages: missing }, ({ page, result, error }) => {
-            if (result) {
-              cache.write(page, result);
-              summary.pagesOcred++;
-            } else {
-              failures.push(`${page.imgPath}: ${error}`);
-            }
-            progress.page(Boolean(result));
-            opts.onPage?.(++pagesDone);
-          }, signal);
-        }
-        if (signal.aborted) break;
-        if (failures.length > 0) throw new Error(`${failures.length} page(s) failed: ${failures.slice(0, MAX_LISTED_ERRORS).join('; ')}${failures.length > MAX_LISTED_ERRORS ? '; …' : ''}`);
-        writeFileAtomic(v.pathMokuro, JSON.stringify(assembleVolume(ids, pages, cache)));
-        summary.written.push(v.pathMokuro);
-        progress.line(`wrote ${v.pathMokuro} (${pages.length} pages)`);
-      } catch (err) {
-        summary.failed.push({ volume: v.pathIn, reason: (err as Error).message });
-        progress.line(`FAILED ${v.pathIn}: ${(err as Error).message}`);
-      }
+      const running: Promise<void> = runVolume(v).finally(() => active.delete(running));
+      active.add(running);
+      if (active.size >= (opts.volumesAtOnce ?? 1)) await Promise.race(active);
     }
+    await Promise.all(active);
   } finally {
     progress.finish();
-    await backend?.close();
+    await (await backend?.catch(() => undefined))?.close();
   }
 
   summary.interrupted = signal.aborted;
