@@ -71,9 +71,18 @@ async function main(): Promise<number> {
     confirm: process.stdin.isTTY
       ? async () => {
           const rl = createInterface({ input: process.stdin, output: process.stdout });
-          const answer = await rl.question('Continue? [yes/no] ');
-          rl.close();
-          return ['y', 'yes'].includes(answer.trim().toLowerCase());
+          // Ctrl-C at the prompt reaches readline, not the process: take it as "no"
+          const asking = new AbortController();
+          rl.on('SIGINT', () => asking.abort());
+          try {
+            const answer = await rl.question('Continue? [yes/no] ', { signal: AbortSignal.any([asking.signal, stop.signal]) });
+            return ['y', 'yes'].includes(answer.trim().toLowerCase());
+          } catch {
+            process.stdout.write('\n');
+            return false;
+          } finally {
+            rl.close();
+          }
         }
       : undefined,
     signal: stop.signal,
