@@ -19,7 +19,7 @@ export interface RunOptions {
   yes: boolean;
   /** made once, after the user said yes and only when there is work (local: loads the models) */
   backend: (hooks: { onRetry: (reason: string) => void }) => Promise<OcrBackend>;
-  archiveLimits: ArchiveLimits & { maxBytes: number };
+  archiveLimits: ArchiveLimits;
   /** stdout */
   write: (text: string) => void;
   /** draw a progress bar (stdout is a terminal) */
@@ -99,12 +99,13 @@ export async function runOcr(opts: RunOptions): Promise<RunSummary> {
     titleUuids.set(v.titleDir, t.uuid);
   }
 
-  // pages of every volume first, for the progress total (archives are opened again when their turn comes)
+  // pages of every volume first, for the progress total (only an archive's directory is read)
   let total = 0;
   let cached = 0;
   for (const v of toRun) {
     try {
-      const { pages } = await listVolumePages(v.pathIn, v.volume, opts.archiveLimits);
+      const { pages, close } = await listVolumePages(v.pathIn, v.volume, opts.archiveLimits);
+      close();
       const cache = ocrCache(v.cacheDir);
       total += pages.length;
       if (!opts.force) cached += pages.filter((p) => cache.read(p)).length;
@@ -127,8 +128,11 @@ export async function runOcr(opts: RunOptions): Promise<RunSummary> {
   const runVolume = async (v: VolumeEntry) => {
     const label = path.basename(v.pathIn);
     const failures: string[] = [];
+    let close = () => {};
     try {
-      const { pages, hidden } = await listVolumePages(v.pathIn, v.volume, opts.archiveLimits);
+      const listed = await listVolumePages(v.pathIn, v.volume, opts.archiveLimits);
+      const { pages, hidden } = listed;
+      close = listed.close;
       for (const h of hidden) progress.line(`warning: ${label}: ${h} is hidden by a page of the same name with another suffix (one cache file per name, as in Mokuro)`);
       if (pages.length === 0) throw new Error('no .jpg/.jpeg/.png/.webp/.avif pages');
       const cache = ocrCache(v.cacheDir);
@@ -156,6 +160,8 @@ export async function runOcr(opts: RunOptions): Promise<RunSummary> {
       if (signal.aborted) return;
       summary.failed.push({ volume: v.pathIn, reason: (err as Error).message });
       progress.line(`FAILED ${v.pathIn}: ${(err as Error).message}`);
+    } finally {
+      close();
     }
   };
 

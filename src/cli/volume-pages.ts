@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { selectArchivePages } from '../sources/archive-pages.ts';
 import { naturalSorted } from '../sources/natural-sort.ts';
-import { openArchive } from '../sources/read-archive.ts';
+import { openArchiveFile } from '../sources/read-archive.ts';
 import type { ArchiveLimits } from '../sources/archive-pages.ts';
 
 /**
@@ -32,6 +32,8 @@ export interface VolumePages {
   pages: VolumePage[];
   /** pages hidden by another with the same key */
   hidden: string[];
+  /** releases an archive's file once the volume is done */
+  close(): void;
 }
 
 const isPage = (name: string) => MOKURO_PAGE_SUFFIXES.includes(path.extname(name).toLowerCase());
@@ -54,23 +56,30 @@ function folderPages(root: string): VolumePage[] {
   return pages;
 }
 
-async function archivePages(file: string, volume: string, limits: ArchiveLimits & { maxBytes: number }): Promise<VolumePage[]> {
-  const size = statSync(file).size;
-  if (size > limits.maxBytes) throw new Error(`${file}: ${size} bytes is over MAX_ARCHIVE_BYTES (${limits.maxBytes})`);
-  const archive = await openArchive(readFileSync(file), limits.maxEntries);
-  const { pages } = selectArchivePages(archive.entries, volume, limits);
-  return pages
-    .filter((p) => isPage(p.imgPath))
-    .map((p) => ({
-      imgPath: p.imgPath,
-      cachePath: `${withoutSuffix(p.imgPath)}.json`,
-      size: p.entry.uncompressedSize,
-      read: () => archive.read(p.entry, `${path.basename(file)}: entry "${p.entry.name}"`),
-    }));
+/** An archive's pages, read from the file entry by entry (only its directory is read now). */
+async function archivePages(file: string, volume: string, limits: ArchiveLimits): Promise<{ pages: VolumePage[]; close(): void }> {
+  const archive = await openArchiveFile(file, limits.maxEntries);
+  try {
+    const { pages } = selectArchivePages(archive.entries, volume, limits);
+    return {
+      pages: pages
+        .filter((p) => isPage(p.imgPath))
+        .map((p) => ({
+          imgPath: p.imgPath,
+          cachePath: `${withoutSuffix(p.imgPath)}.json`,
+          size: p.entry.uncompressedSize,
+          read: () => archive.read(p.entry, `${path.basename(file)}: entry "${p.entry.name}"`),
+        })),
+      close: () => archive.close(),
+    };
+  } catch (err) {
+    archive.close();
+    throw err;
+  }
 }
 
-export async function listVolumePages(pathIn: string, volume: string, limits: ArchiveLimits & { maxBytes: number }): Promise<VolumePages> {
-  const found = statSync(pathIn).isDirectory() ? folderPages(pathIn) : await archivePages(pathIn, volume, limits);
+export async function listVolumePages(pathIn: string, volume: string, limits: ArchiveLimits): Promise<VolumePages> {
+  const { pages: found, close } = statSync(pathIn).isDirectory() ? { pages: folderPages(pathIn), close: () => {} } : await archivePages(pathIn, volume, limits);
   // Mokuro: {key: path} over the natural-sorted images, so the later of two same-key pages wins
   const byKey = new Map<string, VolumePage>();
   const hidden: string[] = [];
@@ -79,5 +88,5 @@ export async function listVolumePages(pathIn: string, volume: string, limits: Ar
     if (before) hidden.push(before.imgPath);
     byKey.set(page.cachePath, page);
   }
-  return { pages: naturalSorted([...byKey.values()], (p) => p.cachePath), hidden };
+  return { pages: naturalSorted([...byKey.values()], (p) => p.cachePath), hidden, close };
 }
