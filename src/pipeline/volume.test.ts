@@ -23,6 +23,16 @@ describe('volume document', () => {
     expect(anon.title_uuid).not.toBe(anon.volume_uuid);
   });
 
+  it('derives missing uuids from title and volume, so separate jobs of one series group together', () => {
+    const a = volumeIdentity({ title: 'My Manga', volume: 'Vol 01' });
+    const b = volumeIdentity({ title: 'My Manga', volume: 'Vol 02' });
+    expect(a.title_uuid).toBe('5c5dfab8-870d-5049-8d5c-1229fccc2157'); // Python uuid5(namespace, 'My Manga')
+    expect(b.title_uuid).toBe(a.title_uuid);
+    expect(a.volume_uuid).toBe('c9a66750-fc18-5861-831a-f8df3ee3dd41');
+    expect(b.volume_uuid).not.toBe(a.volume_uuid);
+    expect(volumeIdentity({ title: 'My Manga', volume: 'Vol 01' })).toEqual(a); // the same job again: the same uuids
+  });
+
   it('keeps pages with the same name apart', () => {
     expect(uniquePaths(['a.jpg', 'b.jpg', 'a.jpg', 'a.jpg', 'dir/.x', 'dir/.x'])).toEqual([
       'a.jpg',

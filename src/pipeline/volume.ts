@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { MOKURO_FORMAT_VERSION, type MokuroBlock, type MokuroPage, type MokuroVolume } from '../contract/mokuro.ts';
+import { titleUuidOf, volumeUuidOf } from './uuid5.ts';
 
 export interface VolumeFields {
   title?: string;
@@ -12,17 +12,19 @@ export const DEFAULT_TITLE = 'Untitled';
 
 /**
  * Title and volume as a reader groups them: a given title names the volume too when no volume
- * name is given (seed clients send only `title`), and uuids are fresh unless the client passes them
- * (to keep the volumes of one series together).
+ * name is given (seed clients send only `title`). Uuids the client passes win; otherwise they are
+ * derived from the names (uuid5, uuid5.ts), so separate jobs of one title group together in the
+ * readers (reader.mokuro.app groups by `title_uuid`) and processing a volume again does not import
+ * a second copy. Mokuro itself draws uuid4s and keeps them in the title folder's `.mokuro` files.
  */
 export function volumeIdentity(fields: VolumeFields) {
   const title = fields.title?.trim() || fields.volume?.trim() || DEFAULT_TITLE;
   const volume = fields.volume?.trim() || title;
   return {
     title,
-    title_uuid: fields.title_uuid ?? randomUUID(),
+    title_uuid: fields.title_uuid ?? titleUuidOf(title),
     volume,
-    volume_uuid: fields.volume_uuid ?? randomUUID(),
+    volume_uuid: fields.volume_uuid ?? volumeUuidOf(title, volume),
   };
 }
 

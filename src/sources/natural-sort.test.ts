@@ -1,5 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compareNatural, naturalKey, naturalSorted } from './natural-sort.ts';
+import { compareCodePoints, compareNatural, naturalKey, naturalSorted } from './natural-sort.ts';
+
+/** Python natsort's own order of the same names (generated once; see the fixture's `about`). */
+const reference = JSON.parse(readFileSync(new URL('../../test/fixtures/natsort-reference.json', import.meta.url), 'utf8')) as {
+  input: string[];
+  natsorted: string[];
+  keys: Record<string, string[]>;
+};
 
 describe('naturalKey (natsort default algorithm)', () => {
   it('splits digit runs into numbers and keeps the rest as text', () => {
@@ -46,5 +54,29 @@ describe('naturalSorted', () => {
     const items = [{ n: 'x10' }, { n: 'x2' }];
     expect(naturalSorted(items, (i) => i.n).map((i) => i.n)).toEqual(['x2', 'x10']);
     expect(items[0].n).toBe('x10');
+  });
+});
+
+describe('Unicode digits and normalisation, against Python natsort', () => {
+  it('orders the reference names exactly as natsort.natsorted does', () => {
+    expect(naturalSorted(reference.input, (n) => n)).toEqual(reference.natsorted);
+    expect([...reference.input].sort(compareNatural)).toEqual(reference.natsorted);
+    expect(reference.natsorted.indexOf('第２話.jpg')).toBeLessThan(reference.natsorted.indexOf('第１０話.jpg'));
+  });
+
+  it('builds the same keys as natsort_key (numbers as decimal strings in the fixture)', () => {
+    for (const [name, key] of Object.entries(reference.keys)) {
+      expect(naturalKey(name).map((k) => (typeof k === 'bigint' ? k.toString() : k)), name).toEqual(key.map((k) => (typeof k === 'string' ? k : String(k))));
+    }
+    expect(naturalKey('第１０話')).toEqual(['第', 10n, '話']);
+    expect(naturalKey('p١٢')).toEqual(['p', 12n]);
+    // other digits stand alone, with '' between adjacent numbers
+    expect(naturalKey('①②')).toEqual(['', 1n, '', 2n]);
+  });
+
+  it('compares text by code point, astral characters after U+FFxx as in Python', () => {
+    expect(compareCodePoints('😀', 'Ａ')).toBeGreaterThan(0);
+    expect('😀' < 'Ａ').toBe(true); // what plain UTF-16 comparison would say
+    expect(compareCodePoints('a', 'ab')).toBeLessThan(0);
   });
 });

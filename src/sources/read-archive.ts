@@ -17,6 +17,8 @@ export interface Archive {
   entries: ArchiveEntry[];
   /** one entry's bytes, inflated in memory; `path` names the entry in errors */
   read(entry: ArchiveEntry, path: string): Promise<Buffer>;
+  /** lets go of the file (an archive opened from disk); nothing to do for one in memory */
+  close(): void;
 }
 
 /**
@@ -26,11 +28,25 @@ export interface Archive {
  * the size its header declares, which is what makes the size caps of the caller hold.
  */
 export async function openArchive(bytes: Buffer, maxEntries: number): Promise<Archive> {
+  return fromZip(() => yauzl.fromBufferPromise(bytes, ZIP_OPTIONS), maxEntries);
+}
+
+/**
+ * Opens a ZIP/CBZ on disk (the `ocr` command): only the central directory is read now, each entry
+ * when asked for, so a whole volume is never held in memory. `close()` releases the file.
+ */
+export async function openArchiveFile(file: string, maxEntries: number): Promise<Archive> {
+  return fromZip(() => yauzl.openPromise(file, { ...ZIP_OPTIONS, autoClose: false }), maxEntries);
+}
+
+// decodeStrings off: yauzl would refuse the whole archive over one `../x.jpg` entry, while we
+// want to keep that page under a safe name; names are decoded below the way yauzl does it.
+const ZIP_OPTIONS = { lazyEntries: true, decodeStrings: false, validateEntrySizes: true } as const;
+
+async function fromZip(open: () => Promise<yauzl.ZipFile>, maxEntries: number): Promise<Archive> {
   let zip: yauzl.ZipFile;
   try {
-    // decodeStrings off: yauzl would refuse the whole archive over one `../x.jpg` entry, while we
-    // want to keep that page under a safe name; names are decoded below the way yauzl does it.
-    zip = await yauzl.fromBufferPromise(bytes, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true });
+    zip = await open();
   } catch (cause) {
     throw new WorkerError('ARCHIVE', `not a ZIP/CBZ archive (${(cause as Error).message})`, { path: 'archive', cause });
   }
@@ -52,6 +68,7 @@ export async function openArchive(bytes: Buffer, maxEntries: number): Promise<Ar
         throw new WorkerError('ARCHIVE', `the entry is corrupt (${(cause as Error).message})`, { path, cause });
       }
     },
+    close: () => zip.close(),
   };
 }
 
