@@ -106,9 +106,11 @@ export function remoteBackend(opts: RemoteOptions): OcrBackend {
 export function matchPages(output: unknown, sent: readonly VolumePage[]): PageOutcome[] {
   const parsed = ProcessOutput.safeParse(output);
   if (!parsed.success) throw new Error(`the job's output is not a process_batch answer (${parsed.error.issues[0]?.message})`);
-  const { mokuro, errors } = parsed.data;
+  const { mokuro } = parsed.data;
+  // the command never asks for an upload, so every entry names a page
+  const errors = parsed.data.errors.filter((e) => 'page_index' in e);
   const failed = new Map(errors.map((e) => [e.page_index, e]));
-  if (failed.size !== errors.length || [...failed.keys()].some((i) => i < 0 || i >= sent.length)) {
+  if (failed.size !== parsed.data.errors.length || [...failed.keys()].some((i) => i < 0 || i >= sent.length)) {
     throw new Error('the job listed page errors twice or for pages it was not sent');
   }
   if (mokuro.pages.length + failed.size !== sent.length) {
