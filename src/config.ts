@@ -60,6 +60,10 @@ const EnvSchema = z.object({
   API_MAX_BODY_BYTES: intFromEnv(20 * 1024 * 1024, 1),
   /** jobs the local API holds in its queue before answering 429 */
   API_MAX_QUEUE: intFromEnv(100, 1),
+  /** local API memory bounds: request bytes of queued + running jobs (503 past it); what finished jobs keep */
+  API_MAX_PENDING_BYTES: intFromEnv(256 * 1024 * 1024, 1),
+  API_MAX_RETAINED_BYTES: intFromEnv(64 * 1024 * 1024, 1),
+  API_MAX_RETAINED_JOBS: intFromEnv(1000, 1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   RUNPOD_WEBHOOK_GET_JOB: z.string().optional(),
   RUNPOD_WEBHOOK_POST_OUTPUT: z.string().optional(),
@@ -92,6 +96,9 @@ export interface Config {
     insecure: boolean;
     maxBodyBytes: number;
     maxQueue: number;
+    maxPendingBytes: number;
+    maxRetainedBytes: number;
+    maxRetainedJobs: number;
   };
   models: {
     dir: string;
@@ -206,6 +213,9 @@ export function loadConfig(
       insecure: values.insecure === true,
       maxBodyBytes: e.API_MAX_BODY_BYTES,
       maxQueue: e.API_MAX_QUEUE,
+      maxPendingBytes: e.API_MAX_PENDING_BYTES,
+      maxRetainedBytes: e.API_MAX_RETAINED_BYTES,
+      maxRetainedJobs: e.API_MAX_RETAINED_JOBS,
     },
     models: {
       dir: path.resolve(cwd, e.MODELS_DIR),

@@ -44,6 +44,8 @@ export const ERROR_CODES = {
   UNAUTHORIZED: { status: 401, expose: true },
   /** local API: the job queue is full */
   QUEUE_FULL: { status: 429, expose: true },
+  /** local API: queued and running jobs hold too many request bytes to take another (API_MAX_PENDING_BYTES) */
+  BUSY: { status: 503, expose: true },
   /** anything we did not expect: logged in full, answered generically */
   INTERNAL: { status: 500, expose: false },
 } as const;

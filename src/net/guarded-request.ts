@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { WorkerError, isWorkerError, type ErrorCode } from '../errors.ts';
+import { clampDelay } from '../timer-delay.ts';
 import type { UrlPolicy } from './url-policy.ts';
 
 export interface RequestLimits {
@@ -12,7 +13,7 @@ export interface RequestLimits {
 }
 
 export interface GuardedRequest {
-  method?: 'GET' | 'PUT';
+  method?: 'GET' | 'PUT' | 'POST';
   headers?: Record<string, string>;
   body?: Buffer;
   /** the body is refused past this many bytes */
@@ -45,7 +46,7 @@ export function describeUrl(url: URL): string {
  * resolved by our own lookup, which refuses the connection unless *every* address is allowed;
  * the socket then connects to the address that was checked, so DNS cannot answer differently
  * between check and use. Bodies are capped in bytes, the whole exchange in time; GET follows
- * at most `maxRedirects` redirects, PUT none.
+ * at most `maxRedirects` redirects, PUT and POST none (their 3xx answer is returned as it is).
  */
 export function createHttpClient(policy: UrlPolicy, limits: RequestLimits): HttpClient {
   const lookup: LookupFunction = (hostname, options, callback) => {
@@ -61,7 +62,7 @@ export function createHttpClient(policy: UrlPolicy, limits: RequestLimits): Http
   };
 
   return async (start, req) => {
-    const deadline = AbortSignal.timeout(limits.timeoutMs);
+    const deadline = AbortSignal.timeout(clampDelay(limits.timeoutMs));
     const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
     let url = parse(start, req.path);
     for (let hop = 0; ; hop++) {
@@ -71,7 +72,8 @@ export function createHttpClient(policy: UrlPolicy, limits: RequestLimits): Http
       try {
         const res = await send(url, req, signal, lookup);
         const location = res.headers.location;
-        if (req.method !== 'PUT' && REDIRECTS.has(res.statusCode ?? 0) && location) {
+        // only a GET is redirected: a PUT or POST would send its body on to wherever the answer points
+        if ((req.method ?? 'GET') === 'GET' && REDIRECTS.has(res.statusCode ?? 0) && location) {
           res.resume();
           if (hop >= limits.maxRedirects) throw new WorkerError('FETCH', `more than ${limits.maxRedirects} redirects`, { path: req.path });
           url = parse(new URL(location, url).href, where);

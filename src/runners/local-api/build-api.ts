@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { describeZodError } from '../../contract/issues.ts';
 import { WorkerError, httpStatusOf, publicMessage, toWorkerError } from '../../errors.ts';
@@ -8,7 +8,9 @@ import { isAuthorised } from './auth.ts';
 import { parseJsonBody } from './parse-json-body.ts';
 import { demoRoutes } from './demo-routes.ts';
 import { createJobStore, isFinal, statusView, type JobStore, type StoredJob } from './job-store.ts';
-import { deliverWebhook } from './webhook.ts';
+import { createHttpClient } from '../../net/guarded-request.ts';
+import { createUrlPolicy, type UrlPolicy, type UrlPolicyConfig } from '../../net/url-policy.ts';
+import { WEBHOOK_STOP_GRACE_MS, WEBHOOK_TIMEOUT_MS, createWebhookSender } from './webhook.ts';
 
 export interface ApiOptions {
   handler: Handler;
@@ -16,12 +18,20 @@ export interface ApiOptions {
   concurrency: number;
   maxQueue: number;
   maxBodyBytes: number;
+  /** memory bounds of the job store: request bytes waiting or running; what finished jobs keep */
+  maxPendingBytes?: number;
+  maxRetainedBytes?: number;
+  maxRetainedJobs?: number;
   apiKey?: string;
   /** true once models are loaded, for /health's worker counts */
   isReady?: () => boolean;
+  /** the address policy webhooks are held to, as every URL a job names (FETCH_ALLOW_*); default https to public hosts */
+  fetch?: UrlPolicyConfig;
   webhookRetryMs?: number;
   sweepMs?: number;
 }
+
+const PUBLIC_HTTPS_ONLY: UrlPolicyConfig = { allowHttp: false, allowAddresses: [], allowedHosts: [] };
 
 /** `?wait=` of /runsync and /status-sync: 1–300 s, default 90 s (runpod.md §5). */
 const Wait = z.coerce.number().int().min(1000).max(300_000).optional().default(90_000);
@@ -50,7 +60,18 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
 
 const idParams = z.object({ id: z.string() });
 
-function routes(app: FastifyInstance, store: JobStore, opts: ApiOptions) {
+/** Each request's body size, from the body parser to the route, counted against the memory bounds. */
+const bodySizes = new WeakMap<object, number>();
+const bodySize = (req: FastifyRequest) => bodySizes.get(req.raw) ?? 0;
+
+function routes(app: FastifyInstance, store: JobStore, opts: ApiOptions, policy: UrlPolicy) {
+  /** the body, with its webhook checked against the address policy now rather than at delivery */
+  const runBody = (body: unknown) => {
+    const run = parse(RunBody, body, 'body');
+    const refusal = run.webhook ? policy.refuseUrl(new URL(run.webhook)) : undefined;
+    if (refusal) throw new WorkerError('URL_REFUSED', refusal, { path: 'webhook' });
+    return run;
+  };
   const find = (params: unknown): StoredJob => {
     const { id } = parse(idParams, params, 'id');
     const job = store.get(id);
@@ -60,15 +81,15 @@ function routes(app: FastifyInstance, store: JobStore, opts: ApiOptions) {
   const waitOf = (query: unknown) => parse(Wait, (query as { wait?: unknown }).wait, 'wait');
 
   app.post('/run', async (req) => {
-    const body = parse(RunBody, req.body, 'body');
-    const job = store.submit({ input: body.input, s3Config: body.s3Config, webhook: body.webhook, policy: body.policy });
+    const body = runBody(req.body);
+    const job = store.submit({ input: body.input, s3Config: body.s3Config, webhook: body.webhook, policy: body.policy, bytes: bodySize(req) });
     return { id: job.id, status: job.status };
   });
 
   app.post('/runsync', async (req) => {
     const wait = waitOf(req.query);
-    const body = parse(RunBody, req.body, 'body');
-    const job = store.submit({ input: body.input, s3Config: body.s3Config, webhook: body.webhook, policy: body.policy, sync: true });
+    const body = runBody(req.body);
+    const job = store.submit({ input: body.input, s3Config: body.s3Config, webhook: body.webhook, policy: body.policy, sync: true, bytes: bodySize(req) });
     await store.wait(job, wait);
     return isFinal(job.status) ? statusView(job) : { id: job.id, status: job.status };
   });
@@ -125,7 +146,7 @@ function routes(app: FastifyInstance, store: JobStore, opts: ApiOptions) {
  * The local API: RunPod's endpoint routes, at the root and under /v2/:endpointId, over the same
  * handler as the worker loop. Built apart from `listen` so tests can call `inject`.
  */
-export function buildApi(opts: ApiOptions): { app: FastifyInstance; store: JobStore } {
+export function buildApi(opts: ApiOptions) {
   const app: FastifyInstance = Fastify({
     loggerInstance: opts.log as FastifyBaseLogger,
     bodyLimit: opts.maxBodyBytes,
@@ -138,22 +159,29 @@ export function buildApi(opts: ApiOptions): { app: FastifyInstance; store: JobSt
       void reply.status(tooLong ? 414 : 400).send({ error: tooLong ? 'a path segment is longer than 100 characters' : 'the URL is not validly encoded' });
     },
   });
+  // a webhook is a URL the job names: the same guarded client as page URLs, POST, no redirects
+  const policy = createUrlPolicy(opts.fetch ?? PUBLIC_HTTPS_ONLY);
+  const webhooks = createWebhookSender({ client: createHttpClient(policy, { timeoutMs: WEBHOOK_TIMEOUT_MS, maxRedirects: 0 }), log: opts.log, retryMs: opts.webhookRetryMs });
   const store = createJobStore({
     handler: opts.handler,
     concurrency: opts.concurrency,
     maxQueue: opts.maxQueue,
+    maxPendingBytes: opts.maxPendingBytes,
+    maxRetainedBytes: opts.maxRetainedBytes,
+    maxRetainedJobs: opts.maxRetainedJobs,
     log: opts.log,
     sweepMs: opts.sweepMs,
     onFinal: (job) => {
-      if (job.webhook) void deliverWebhook(job.webhook, statusView(job), opts.log, opts.webhookRetryMs);
+      if (job.webhook) void webhooks.send(job.webhook, statusView(job));
     },
   });
 
   // `curl -d '{…}'` sends JSON labelled as a form; RunPod's own SDK does the same. Read both as JSON,
   // with one parser that names a forbidden key rather than calling the body "not valid JSON".
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => {
+  app.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded', 'text/plain'], { parseAs: 'string' }, (req, body, done) => {
     try {
+      bodySizes.set(req.raw, (body as string).length);
       done(null, parseJsonBody(body as string));
     } catch (err) {
       done(err as WorkerError, undefined);
@@ -199,8 +227,25 @@ export function buildApi(opts: ApiOptions): { app: FastifyInstance; store: JobSt
 
   // The demo page at / (local API only; the cloud worker serves no page).
   app.register(demoRoutes);
-  app.register(async (scope) => routes(scope, store, opts));
-  app.register(async (scope) => routes(scope, store, opts), { prefix: '/v2/:endpointId' });
+  app.register(async (scope) => routes(scope, store, opts, policy));
+  app.register(async (scope) => routes(scope, store, opts, policy), { prefix: '/v2/:endpointId' });
   app.addHook('onClose', async () => store.close());
-  return { app, store };
+
+  /**
+   * Stop (SIGTERM, SIGINT): take no more jobs; cancel the queued ones, which would otherwise all
+   * run first; let running ones finish; give webhook deliveries (retries included) up to
+   * `webhookGraceMs` to land; then close.
+   */
+  const stop = async ({ webhookGraceMs = WEBHOOK_STOP_GRACE_MS, beforeClose }: { webhookGraceMs?: number; beforeClose?: () => void } = {}) => {
+    store.stopAccepting();
+    const cancelled = store.cancelQueued('the worker stopped before the job started');
+    const { inProgress } = store.counts();
+    opts.log.info({ cancelled, running: inProgress }, 'stopping: queued jobs cancelled, waiting for running ones');
+    await store.drain();
+    const undelivered = await webhooks.settle(webhookGraceMs);
+    if (undelivered > 0) opts.log.warn({ undelivered, graceMs: webhookGraceMs }, 'stopping with webhook deliveries still being tried');
+    beforeClose?.();
+    await app.close();
+  };
+  return { app, store, webhooks, stop };
 }

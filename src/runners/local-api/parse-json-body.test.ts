@@ -11,6 +11,9 @@ describe('parseJsonBody', () => {
     expect(() => parseJsonBody('{"input":{"__proto__":{"polluted":1}}}')).toThrow('request body: the key __proto__ is not allowed');
     expect(() => parseJsonBody('[{"constructor":{"prototype":{"x":1}}}]')).toThrow('request body: the key constructor.prototype is not allowed');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // JSON escapes spell the same keys
+    expect(() => parseJsonBody('{"\\u005f_proto__":{}}')).toThrow('request body: the key __proto__ is not allowed');
+    expect(() => parseJsonBody('{"\\u0063onstructor":{"\\u0070rototype":{}}}')).toThrow('request body: the key constructor.prototype is not allowed');
     // an ordinary "constructor" field is fine
     expect(parseJsonBody('{"constructor":"Nintendo"}')).toEqual({ constructor: 'Nintendo' });
   });

@@ -25,19 +25,24 @@ async function alsoOnIpv6Loopback(app: FastifyInstance, bound: AddressInfo[], po
 
 /**
  * `--serve-api`: the local API on `host:port` (`localhost` listens on both 127.0.0.1 and ::1).
- * Returns a `stop()` that stops accepting requests, lets running jobs finish, then closes.
+ * Returns a `stop()` that stops accepting jobs, cancels queued ones, lets running ones finish,
+ * waits a bounded time for webhook deliveries, then closes.
  */
 export async function serveApi(handler: Handler, config: Readonly<Config>, log: Logger, isReady?: () => boolean) {
   const { host, port, apiKey, insecure } = config.api;
   const refusal = checkExposure(host, apiKey, insecure);
   if (refusal) throw new Error(refusal);
-  const { app, store } = buildApi({
+  const { app, stop } = buildApi({
     handler,
     log,
     concurrency: config.api.concurrency,
     maxQueue: config.api.maxQueue,
     maxBodyBytes: config.api.maxBodyBytes,
+    maxPendingBytes: config.api.maxPendingBytes,
+    maxRetainedBytes: config.api.maxRetainedBytes,
+    maxRetainedJobs: config.api.maxRetainedJobs,
     apiKey,
+    fetch: config.fetch,
     isReady,
   });
   await app.listen({ host, port });
@@ -50,11 +55,7 @@ export async function serveApi(handler: Handler, config: Readonly<Config>, log: 
   return {
     app,
     port: actualPort,
-    async stop() {
-      store.stopAccepting();
-      await store.drain();
-      extra?.close();
-      await app.close();
-    },
+    /** cancels queued jobs, lets running ones finish, waits (bounded) for webhooks, then closes */
+    stop: () => stop({ beforeClose: () => extra?.close() }),
   };
 }

@@ -9,6 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../logger.ts';
+import { clampDelay } from '../../timer-delay.ts';
 import { authHeaders } from './post-json.ts';
 
 export interface Heartbeat {
@@ -33,7 +34,7 @@ export function startHeartbeat(opts: {
 }): Heartbeat {
   const log = opts.log.child({ component: 'heartbeat' });
   const worker = new Worker(new URL('./ping-thread.js', import.meta.url), {
-    workerData: { url: opts.pingUrl([]), intervalMs: opts.intervalMs, headers: authHeaders(opts.apiKey) },
+    workerData: { url: opts.pingUrl([]), intervalMs: clampDelay(opts.intervalMs), headers: authHeaders(opts.apiKey) },
   });
   // The heartbeat must never keep the process alive on its own: exit is decided by the loop.
   worker.unref();
