@@ -10,15 +10,46 @@ import type { JobStatus as JobStatusName, StatusView } from './job-store.ts';
 export const Wait = z.coerce.number().int().min(1000).max(300_000).optional().default(90_000).meta({ description: 'how long to wait for a final state, in ms' });
 export const WaitQuery = z.object({ wait: Wait });
 
+/**
+ * A webhook URL, as a pattern the document can carry exactly: every string it matches is a URL that
+ * WHATWG parsing accepts (so no check beyond it is needed). Host names are dot-separated labels
+ * without `--` (so no invalid punycode `xn--`) whose last label starts with a letter (so never read
+ * as an IPv4 number); addresses are dotted quads; a port is at most 65535. Credentials (`user@`)
+ * are not matched: the address policy refuses them anyway. Path, query and fragment never fail to parse.
+ */
+const LABEL = '[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*';
+const HOST_NAME = `(?:${LABEL}\\.)*[A-Za-z](?:[A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)?\\.?`;
+const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
+const PORT = '(?::(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?';
+export const WEBHOOK_URL = new RegExp(`^https?://(?:${HOST_NAME}|${OCTET}(?:\\.${OCTET}){3})${PORT}(?:[/?#][\\s\\S]*)?$`);
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * Any JSON the body parser lets through (parse-json-body.ts): no `__proto__` key and no
+ * `constructor.prototype` at any depth. For the document only, where the request bodies refer to it:
+ * the parser enforces it breadth-first, while checking it with this schema would recurse once per
+ * level of nesting.
+ */
+export const SafeJson: z.ZodType<Json> = z
+  .lazy(() => z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(SafeJson), SafeObject]))
+  .meta({ id: 'SafeJson' });
+const SafeObject = z
+  .record(z.string().regex(/^(?!__proto__$)/), SafeJson)
+  // JSON Schema cannot be said in zod here: a `constructor` member must not be an object with `prototype`
+  .meta({ properties: { constructor: { $ref: '#/components/schemas/SafeJson', not: { type: 'object', required: ['prototype'] } } } } as Record<string, unknown>);
+
+/** A request body is JSON the parser accepts (SafeJson), of this shape. */
+const bodyIsSafeJson = { allOf: [{ $ref: '#/components/schemas/SafeJson' }] } as Record<string, unknown>;
+
 export const RunBody = z.object({
   input: z
     .unknown()
     .refine((v) => v !== undefined, { error: 'required' })
     .meta({ description: 'the job input, `{"type": "health" | "process_page" | "process_batch", …}` (README); the handler checks it, and a bad one fails the job' }),
   webhook: z
-    .url({ protocol: /^https?$/ })
-    // the pattern carries the protocol rule into the document
-    .regex(/^https?:\/\//i)
+    .string()
+    .regex(WEBHOOK_URL, { error: 'expected an http(s) URL with a host name or IPv4 address (no credentials)' })
     .optional()
     .meta({ description: 'POSTed the final status once (retried twice); held to the same address policy as page URLs' }),
   policy: z
@@ -29,7 +60,7 @@ export const RunBody = z.object({
     })
     .optional(),
   s3Config: z.record(z.string(), z.unknown()).optional().meta({ description: 'bucket credentials for `upload: true`, as RunPod passes them' }),
-});
+}).meta(bodyIsSafeJson);
 
 export const IdParams = z.object({ id: z.string().meta({ description: 'the id `/run` or `/runsync` answered' }) });
 export const EndpointParams = z.object({ endpointId: z.string().meta({ description: 'any endpoint id (ignored): RunPod clients put theirs here' }) });

@@ -8,6 +8,7 @@ import { isAuthorised } from './auth.ts';
 import { parseJsonBody } from './parse-json-body.ts';
 import { IdParams, RunBody, Wait } from './api-schemas.ts';
 import { demoRoutes } from './demo-routes.ts';
+import { methodNotAllowed } from './method-not-allowed.ts';
 import { registerOpenApi } from './openapi.ts';
 import { createJobStore, isFinal, statusView, type JobStore, type StoredJob } from './job-store.ts';
 import { createHttpClient } from '../../net/guarded-request.ts';
@@ -103,7 +104,7 @@ function routes(app: FastifyInstance, store: JobStore, opts: ApiOptions, policy:
   app.post('/retry/:id', async (req) => {
     const job = find(req.params);
     if (!store.retry(job)) {
-      throw new WorkerError('INVALID_INPUT', `job ${job.id} is ${job.status}; only FAILED or TIMED_OUT jobs can be retried`);
+      throw new WorkerError('JOB_STATE', `job ${job.id} is ${job.status}; only FAILED or TIMED_OUT jobs can be retried`);
     }
     return { id: job.id, status: job.status };
   });
@@ -211,6 +212,7 @@ export function buildApi(opts: ApiOptions) {
 
   // /openapi.json and /docs; documents (and validates) every route registered after it
   registerOpenApi(app, { apiKey: opts.apiKey });
+  methodNotAllowed(app);
   // The demo page at / (local API only; the cloud worker serves no page).
   app.register(demoRoutes);
   app.register(async (scope) => routes(scope, store, opts, policy));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEMO_FILES } from './demo-routes.ts';
 import { HealthAnswer, IdParams, JobAnswer, PurgeAnswer, RunBody, StatusAnswer, StreamAnswer, WaitQuery } from './api-schemas.ts';
 
 /**
@@ -55,10 +56,10 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     summary: 'Queue a FAILED or TIMED_OUT job again',
     params: IdParams,
     ok: JobAnswer,
-    errors: { ...idErrors, ...post, 400: 'the job is not FAILED or TIMED_OUT, its input is no longer kept, or the URL is not validly encoded', 429: submitErrors[429], 503: submitErrors[503] },
+    errors: { ...idErrors, ...post, 400: 'the job\'s input is no longer kept (API_MAX_RETAINED_BYTES), or the URL is not validly encoded', 409: 'the job is not FAILED or TIMED_OUT', 429: submitErrors[429], 503: submitErrors[503] },
   },
   'POST /purge-queue': { summary: 'Remove queued jobs (running ones go on)', ok: PurgeAnswer, errors: post },
   'GET /health': { summary: 'Job and worker counts', ok: HealthAnswer, errors: {} },
   'GET /': { summary: 'The demo page', ok: { contentTypes: ['text/html'] }, errors: {}, open: true },
-  'GET /demo/{file}': { summary: "The demo page's files", params: z.object({ file: z.string() }), ok: { contentTypes: ['text/html', 'text/css', 'text/javascript'] }, errors: { 404: 'no such file' }, open: true },
+  'GET /demo/{file}': { summary: "The demo page's files", params: z.object({ file: z.string().meta({ examples: DEMO_FILES }) }), ok: { contentTypes: ['text/html', 'text/css', 'text/javascript'] }, errors: { 404: 'no such file' }, open: true },
 };

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# schemathesis (pinned in requirements.txt) against the local API: every operation of /openapi.json
+# with a bounded number of generated requests (positive and negative), every check (no 5xx, documented
+# status codes, content types and bodies, bad requests refused, good ones accepted), plus its stateful
+# phase (links: /run → /status/{id} …). The API runs over the tiny stand-in models on 127.0.0.1.
+#   scripts/api-twin/schemathesis.sh [MAX_EXAMPLES]      (default 20 per operation)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PY=$(scripts/api-twin/setup.sh)
+ST="$(dirname "$PY")/schemathesis"
+MAX_EXAMPLES=${1:-20}
+PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+LOG=.cache/api-twin/serve-api.log
+
+# Webhooks only to a host no generated URL names: each is refused (403, documented) rather than
+# posted to whatever host the generator made up.
+FETCH_ALLOWED_HOSTS=webhook.invalid STAND_IN_MODELS=always MODELS_DIR=.cache/api-twin/models EXECUTION_PROVIDERS=cpu LOG_LEVEL=warn \
+  node --initial-old-space-size=256 --import tsx handler.ts --serve-api --rp_api_host 127.0.0.1 --rp_api_port "$PORT" >"$LOG" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
+
+for _ in $(seq 1 300); do
+  if curl -sf "http://127.0.0.1:$PORT/health" 2>/dev/null | grep -q '"ready":[1-9]'; then break; fi
+  if ! kill -0 $SERVER 2>/dev/null; then echo "schemathesis: the local API did not start:"; cat "$LOG"; exit 1; fi
+  sleep 0.2
+done
+
+"$ST" run "http://127.0.0.1:$PORT/openapi.json" \
+  --checks all --max-examples "$MAX_EXAMPLES" --seed 20261130 --workers 2 \
+  --request-timeout 20 --no-color --output-truncate true \
+  --report junit --report-dir artifacts/schemathesis
+status=$?
+if ! kill -0 $SERVER 2>/dev/null; then echo "schemathesis: the local API died during the run:"; tail -50 "$LOG"; exit 1; fi
+exit $status
