@@ -8,7 +8,7 @@ afterEach(async () => {
 });
 
 function api(apiKey?: string) {
-  const { app } = buildApi({ handler: async () => ({}), log: silentLogger(), concurrency: 1, maxQueue: 4, maxBodyBytes: 10_000, apiKey });
+  const { app } = buildApi({ handler: async () => ({ output: null }) as never, log: silentLogger(), concurrency: 1, maxQueue: 4, maxBodyBytes: 10_000, apiKey });
   apps.push(app);
   return app;
 }
