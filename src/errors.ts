@@ -42,6 +42,8 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, expose: true },
   /** local API: missing or wrong API key */
   UNAUTHORIZED: { status: 401, expose: true },
+  /** local API without a key: a request from another site (Origin) or for another host name (Host) */
+  FORBIDDEN: { status: 403, expose: true },
   /** local API: the job queue is full */
   QUEUE_FULL: { status: 429, expose: true },
   /** local API: queued and running jobs hold too many request bytes to take another (API_MAX_PENDING_BYTES) */

@@ -14,6 +14,8 @@ import { silentLogger } from '../src/logger.ts';
 import { loadModels } from '../src/models/load-models.ts';
 import { createOcrEngine } from '../src/pipeline/ocr-engine.ts';
 import { buildApi } from '../src/runners/local-api/build-api.ts';
+import { startLoopbackServer } from './helpers/loopback-server.ts';
+import { blankPage } from './helpers/pages.ts';
 
 /**
  * The demo page in headless Chromium (Debian's package, driven by playwright-core; playwright never
@@ -69,12 +71,13 @@ describe.skipIf(!HAVE_CHROMIUM)('demo page in headless Chromium', () => {
   let app: FastifyInstance;
   let base: string;
   let browser: Browser;
+  let handler: Handler;
 
   beforeAll(async () => {
     const config = loadConfig([], { EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greedy' });
     const log = silentLogger();
     const models = await loadModels({ ...config.models, dir: tinyModelsDir() }, log);
-    const handler = createHandler({ engine: Promise.resolve({ engine: createOcrEngine(models, config), models: [] }), config, log });
+    handler = createHandler({ engine: Promise.resolve({ engine: createOcrEngine(models, config), models: [] }), config, log });
     app = api(handler, KEY);
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -242,6 +245,48 @@ describe.skipIf(!HAVE_CHROMIUM)('demo page in headless Chromium', () => {
     expect(await page.isDisabled('#submit')).toBe(true);
     await page.close();
   });
+
+  it('works without a key from its own origin, while a page of another origin cannot drive the keyless API', async () => {
+    const keyless = buildApi({ handler, log: silentLogger(), concurrency: 1, maxQueue: 10, maxBodyBytes: 20 * 1024 * 1024 });
+    await keyless.app.listen({ host: '127.0.0.1', port: 0 });
+    const own = `http://127.0.0.1:${(keyless.app.server.address() as AddressInfo).port}`;
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${own}/`);
+      await page.setInputFiles('#files', { name: 'blank.png', mimeType: 'image/png', buffer: Buffer.from(await blankPage(64, 96), 'base64') });
+      await expect.poll(() => page.textContent('#chosen')).toContain('blank.png');
+      await page.click('#submit');
+      await page.waitForSelector('#submit:not([disabled])', { timeout: 60_000 });
+      expect(await page.textContent('#job-status')).toMatch(/^Done: 1 page/);
+
+      // from a page of another origin, the "simple" requests any site may send
+      const other = await startLoopbackServer((_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>another site</title>'));
+      await page.goto(`${other.origin}/`);
+      const jobs = () => {
+        const c = keyless.store.counts();
+        return c.completed + c.failed + c.inQueue + c.inProgress;
+      };
+      const before = jobs();
+      const sent = await page.evaluate(async (target) => {
+        const simple = async (route: string, init: Record<string, unknown>) => {
+          await fetch(target + route, { method: 'POST', mode: 'no-cors', ...init });
+          return route;
+        };
+        return [
+          await simple('/run', { headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ input: { type: 'health' } }) }),
+          await simple('/runsync', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: JSON.stringify({ input: { type: 'health' } }) }),
+          await simple('/purge-queue', {}),
+        ];
+      }, own);
+      expect(sent).toEqual(['/run', '/runsync', '/purge-queue']);
+      expect(jobs()).toBe(before);
+      await other.close();
+    } finally {
+      await context.close();
+      await keyless.app.close();
+    }
+  }, 90_000);
 
   it.skipIf(!ARCHIVE_INPUT)('processes a CBZ as one archive job and shows its pages from the archive', async () => {
     const context = await browser.newContext({ viewport: { width: 900, height: 900 }, acceptDownloads: true });

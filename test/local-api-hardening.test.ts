@@ -228,3 +228,50 @@ describe('#9 stopping the local API (SIGTERM, SIGINT)', () => {
     for (const id of queued) expect(byId.get(id)).toMatchObject({ status: 'CANCELLED', error: 'the worker stopped before the job started' });
   });
 });
+
+describe('#4 the keyless loopback API and cross-site pages', () => {
+  const json = { 'content-type': 'application/json' };
+  const body = JSON.stringify({ input: { echo: 'x' } });
+
+  it('refuses form and text/plain bodies (what a page may send cross-site unasked) without a key', async () => {
+    const { port, calls } = await api();
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const r = await request(port, 'POST', '/run', body, { 'content-type': type });
+      expect(r.status, type).toBe(415);
+      expect(r.body.error).toBe('send the body as JSON (Content-Type: application/json); without an API key other types are refused, as any web page can send them');
+    }
+    expect(calls.size).toBe(0);
+  });
+
+  it('refuses a foreign Origin, on bodies and body-less POSTs alike', async () => {
+    const { port, call } = await api();
+    const queued = (await call('POST', '/run', { input: { sleep_ms: 2000 } })).body.id as string;
+    for (const origin of ['https://evil.example', 'null', `http://127.0.0.1:${port + 1}`]) {
+      expect(await request(port, 'POST', '/run', body, { ...json, origin })).toEqual({ status: 403, body: { error: expect.stringContaining(`requests from other sites are refused (Origin ${origin})`) } });
+      expect((await request(port, 'POST', '/purge-queue', undefined, { origin })).status).toBe(403);
+    }
+    expect((await call('GET', `/status/${queued}`)).body.status).not.toBe('CANCELLED');
+    // the API's own origin (the demo page) is fine
+    expect((await request(port, 'POST', '/run', body, { ...json, origin: `http://127.0.0.1:${port}` })).status).toBe(200);
+  });
+
+  it('refuses a Host that does not name this machine (DNS rebinding), and serves loopback names and addresses', async () => {
+    const { port } = await api();
+    for (const host of [`rebind.evil.example:${port}`, `192.168.1.20:${port}`, 'localhost.evil.example']) {
+      expect(await request(port, 'GET', '/health', undefined, { host })).toEqual({ status: 403, body: { error: expect.stringContaining(`not for host ${host}`) } });
+      expect((await request(port, 'POST', '/runsync', body, { ...json, host, origin: `http://${host}` })).status).toBe(403);
+    }
+    for (const host of [`localhost:${port}`, `LOCALHOST.:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, `app.localhost:${port}`]) {
+      expect((await request(port, 'GET', '/health', undefined, { host })).status, host).toBe(200);
+    }
+  });
+
+  it('with an API key (the tunnel mode) takes any Host and Origin with the key, and form bodies', async () => {
+    const { port } = await api({ apiKey: 'k3y-for-the-tunnel' });
+    const auth = { authorization: 'Bearer k3y-for-the-tunnel' };
+    const tunnel = { host: 'quiet-river-1234.trycloudflare.com', origin: 'https://quiet-river-1234.trycloudflare.com' };
+    expect((await request(port, 'POST', '/runsync', body, { ...json, ...tunnel, ...auth })).body).toMatchObject({ status: 'COMPLETED', output: { echo: 'x' } });
+    expect((await request(port, 'POST', '/runsync', body, { 'content-type': 'text/plain', ...auth })).body.status).toBe('COMPLETED');
+    expect((await request(port, 'POST', '/runsync', body, { ...json, ...tunnel })).status).toBe(401);
+  });
+});

@@ -208,9 +208,10 @@ describe('local API (RunPod endpoint routes)', () => {
     }
   });
 
-  it('reads a JSON body sent as a form, as curl -d does', async () => {
-    const { call } = await start();
-    const r = await call('POST', '/runsync', '{"input":{"echo":"curl"}}', { 'content-type': 'application/x-www-form-urlencoded' });
+  it('reads a JSON body sent as a form, as curl -d does, when an API key guards it', async () => {
+    // without a key only application/json is read (test/local-api-hardening.test.ts, finding 4)
+    const { call } = await start({ apiKey: 's3cret' });
+    const r = await call('POST', '/runsync', '{"input":{"echo":"curl"}}', { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Bearer s3cret' });
     expect(r.body).toMatchObject({ status: 'COMPLETED', output: { echo: 'curl' } });
   });
 });

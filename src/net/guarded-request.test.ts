@@ -65,6 +65,15 @@ describe('guarded HTTP client', () => {
     await expect(get('/loop')).rejects.toMatchObject({ code: 'FETCH', message: 'images[0].url: more than 3 redirects' });
   });
 
+  it('never redirects a POST or PUT: the 3xx comes back as it is and nothing is sent on', async () => {
+    for (const method of ['POST', 'PUT'] as const) {
+      const before = server.hits.length;
+      const res = await client(`${server.origin}/to-page`, { method, body: Buffer.from('{}'), maxBytes: 1000, tooLarge: 'FETCH', path: 'webhook' });
+      expect(res.status).toBe(302);
+      expect(server.hits.slice(before)).toEqual(['/to-page']);
+    }
+  });
+
   it('caps the body by its declared length and while reading', async () => {
     await expect(get('/declared-big')).rejects.toMatchObject({ code: 'PAGE_TOO_LARGE', message: 'images[0].url: the answer is larger than the limit of 1000 bytes' });
     await expect(get('/chunked-big')).rejects.toMatchObject({ code: 'PAGE_TOO_LARGE' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WEBHOOK_URL } from './api-schemas.ts';
 
-describe('WEBHOOK_URL, the webhook rule the OpenAPI document states exactly', () => {
+describe('WEBHOOK_URL, the webhook URLs the OpenAPI document promises to take', () => {
   it('matches only URLs that parse (schemathesis sent "http://", which the pattern ^https?:// let through)', () => {
     const refused = ['http://', 'ftp://example.com/', 'http://xn--a', 'http://99999999999', 'http://1.2.3.4.5', 'http://x.1', 'http://a:70000', 'http://a b', 'http://%41', 'https://u:p@example.com/', 'http://a..b'];
     for (const url of refused) expect(WEBHOOK_URL.test(url), url).toBe(false);

@@ -11,8 +11,10 @@ export const Wait = z.coerce.number().int().min(1000).max(300_000).optional().de
 export const WaitQuery = z.object({ wait: Wait });
 
 /**
- * A webhook URL, as a pattern the document can carry exactly: every string it matches is a URL that
- * WHATWG parsing accepts (so no check beyond it is needed). Host names are dot-separated labels
+ * The webhook URLs the document promises to take, as a pattern: every string it matches is an
+ * http(s) URL that WHATWG parsing accepts, so generated requests that follow it are never refused
+ * as malformed (schemathesis sent `http://`, which `^https?://` let through). The server takes any
+ * http(s) URL that parses and leaves the rest to the address policy. Host names are dot-separated labels
  * without `--` (so no invalid punycode `xn--`) whose last label starts with a letter (so never read
  * as an IPv4 number); addresses are dotted quads; a port is at most 65535. Credentials (`user@`)
  * are not matched: the address policy refuses them anyway. Path, query and fragment never fail to parse.
@@ -37,10 +39,13 @@ export const RunBody = z.object({
     .refine((v) => v !== undefined, { error: 'required' })
     .meta({ description: 'the job input, `{"type": "health" | "process_page" | "process_batch", …}` (README); the handler checks it, and a bad one fails the job' }),
   webhook: z
-    .string()
-    .regex(WEBHOOK_URL, { error: 'expected an http(s) URL with a host name or IPv4 address (no credentials)' })
+    .url({ protocol: /^https?$/ })
     .optional()
-    .meta({ description: 'POSTed the final status once (retried twice); held to the same address policy as page URLs' }),
+    .meta({
+      description:
+        'POSTed the final status once (retried twice); held to the same address policy as page URLs. The pattern is what is sure to be taken; other spellings of an address (`[::1]`, `2130706433`) parse too, and the address policy judges them (403).',
+      pattern: WEBHOOK_URL.source,
+    }),
   policy: z
     .object({
       executionTimeout: z.number().int().min(1000).optional().meta({ description: 'ms a run may take (default 600 000)' }),

@@ -6,6 +6,7 @@ import type { Handler } from '../../handler/create-handler.ts';
 import type { Logger } from '../../logger.ts';
 import { isAuthorised } from './auth.ts';
 import { parseJsonBody } from './parse-json-body.ts';
+import { foreignRequest } from './same-machine.ts';
 import { IdParams, RunBody, Wait } from './api-schemas.ts';
 import { demoRoutes } from './demo-routes.ts';
 import { methodNotAllowed } from './method-not-allowed.ts';
@@ -26,6 +27,8 @@ export interface ApiOptions {
   maxRetainedBytes?: number;
   maxRetainedJobs?: number;
   apiKey?: string;
+  /** the host it is bound to (`--rp_api_host`): without a key, requests must name it or a loopback host */
+  host?: string;
   /** true once models are loaded, for /health's worker counts */
   isReady?: () => boolean;
   /** the address policy webhooks are held to, as every URL a job names (FETCH_ALLOW_*); default https to public hosts */
@@ -161,10 +164,13 @@ export function buildApi(opts: ApiOptions) {
     },
   });
 
-  // `curl -d '{…}'` sends JSON labelled as a form; RunPod's own SDK does the same. Read both as JSON,
-  // with one parser that names a forbidden key rather than calling the body "not valid JSON".
+  // One parser that names a forbidden key rather than calling the body "not valid JSON". With a key,
+  // `curl -d '{…}'`'s JSON labelled as a form (or text) is read as JSON too. Without one, only
+  // application/json: form and text bodies are what any web page may send cross-site unasked.
+  const bodyTypes = opts.apiKey ? ['application/json', 'application/x-www-form-urlencoded', 'text/plain'] : ['application/json'];
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded', 'text/plain'], { parseAs: 'string' }, (req, body, done) => {
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser(bodyTypes, { parseAs: 'string' }, (req, body, done) => {
     try {
       bodySizes.set(req.raw, (body as string).length);
       done(null, parseJsonBody(body as string));
@@ -173,7 +179,13 @@ export function buildApi(opts: ApiOptions) {
     }
   });
 
-  if (opts.apiKey) {
+  if (!opts.apiKey) {
+    const host = opts.host ?? 'localhost';
+    app.addHook('onRequest', async (req) => {
+      const refusal = foreignRequest(req.headers, host);
+      if (refusal) throw new WorkerError('FORBIDDEN', refusal);
+    });
+  } else {
     const key = opts.apiKey;
     app.addHook('onRequest', async (req) => {
       const route = req.url.split('?')[0];
@@ -196,7 +208,8 @@ export function buildApi(opts: ApiOptions) {
       return reply.status(413).send({ error: `request body is larger than the limit of ${opts.maxBodyBytes} bytes` });
     }
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return reply.status(415).send({ error: 'send the body as JSON (Content-Type: application/json)' });
+      const why = opts.apiKey ? '' : '; without an API key other types are refused, as any web page can send them';
+      return reply.status(415).send({ error: `send the body as JSON (Content-Type: application/json)${why}` });
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       const badJson = /JSON/.test(err.code ?? '') || err instanceof SyntaxError;

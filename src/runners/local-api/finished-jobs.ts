@@ -34,6 +34,7 @@ export function createFinishedJobs(limits: { maxBytes: number; maxJobs: number }
       if (job.kept === 0) continue;
       bytes -= job.kept;
       job.bytes -= job.kept;
+      job.kept = 0;
       job.dropKept();
     }
     for (const job of held) {

@@ -153,10 +153,7 @@ export function createJobStore(opts: JobStoreOptions) {
     job.held = {
       bytes: bytes + kept,
       kept,
-      dropKept: () => {
-        job.request = undefined;
-        if (job.held) job.held.kept = 0;
-      },
+      dropKept: () => (job.request = undefined),
       forget: () => forget(job),
     };
     finished.add(job.held);

@@ -11,6 +11,9 @@ import { ROUTE_DOCS, type RouteDoc } from './route-docs.ts';
 
 const PREFIX = '/v2/:endpointId';
 
+/** same-machine.ts: without a key, requests from elsewhere are refused */
+const KEYLESS_FORBIDDEN = 'without an API key: the Host header does not name this machine, or the Origin is another site';
+
 /** `POST /v2/:endpointId/status/:id` → `POST /status/{id}`, the key of ROUTE_DOCS. */
 export function routeKey(method: string, url: string): string {
   const path = url.startsWith(PREFIX) ? url.slice(PREFIX.length) || '/' : url;
@@ -25,6 +28,7 @@ function routeSchema(doc: RouteDoc, prefixed: boolean, auth: boolean) {
   const keyed = auth && !doc.open;
   const errors: Record<number, string> = { ...doc.errors };
   if (keyed) errors[401] = 'missing or wrong API key (send `Authorization: Bearer <key>`)';
+  if (!auth) errors[403] = [doc.errors[403], KEYLESS_FORBIDDEN].filter(Boolean).join('; or ');
   const ok =
     doc.ok instanceof z.ZodType
       ? json(doc.ok, 'OK')

@@ -25,7 +25,7 @@ export interface RouteDoc {
 const post = {
   400: 'the body is not valid JSON, has a forbidden key, or fails the schema (the message names the field)',
   413: 'the body is larger than API_MAX_BODY_BYTES',
-  415: 'the body is not sent as JSON (application/json, or the form type `curl -d` sends)',
+  415: 'the body is not sent as JSON (application/json; with an API key also the form or text type `curl -d` sends)',
 };
 const idErrors = { 400: 'the URL is not validly encoded', 404: 'no job with this id (unknown, purged or expired)', 414: 'a path segment is longer than 100 characters' };
 const submitErrors = {

@@ -42,6 +42,7 @@ export async function serveApi(handler: Handler, config: Readonly<Config>, log: 
     maxRetainedBytes: config.api.maxRetainedBytes,
     maxRetainedJobs: config.api.maxRetainedJobs,
     apiKey,
+    host,
     fetch: config.fetch,
     isReady,
   });
