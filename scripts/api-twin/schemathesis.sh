@@ -19,16 +19,23 @@ FETCH_ALLOWED_HOSTS=webhook.invalid STAND_IN_MODELS=always MODELS_DIR=.cache/api
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
 
-for _ in $(seq 1 300); do
-  if curl -sf "http://127.0.0.1:$PORT/health" 2>/dev/null | grep -q '"ready":[1-9]'; then break; fi
-  if ! kill -0 $SERVER 2>/dev/null; then echo "schemathesis: the local API did not start:"; cat "$LOG"; exit 1; fi
-  sleep 0.2
-done
+# ready once the models are loaded: /health counts a ready worker
+if ! node -e '
+  const url = process.argv[1], deadline = Date.now() + 60_000;
+  (async () => {
+    while (Date.now() < deadline) {
+      try { if ((await (await fetch(url)).json()).workers.ready > 0) return; } catch {}
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    process.exit(1);
+  })();' "http://127.0.0.1:$PORT/health"; then
+  echo "schemathesis: the local API did not start:"; cat "$LOG"; exit 1
+fi
 
+status=0
 SCHEMATHESIS_HOOKS=scripts/api-twin/hooks.py "$ST" run "http://127.0.0.1:$PORT/openapi.json" \
   --checks all --max-examples "$MAX_EXAMPLES" --seed 20261130 --workers 2 \
   --request-timeout 20 --no-color --output-truncate true --generation-database none \
-  --report junit --report-dir artifacts/schemathesis
-status=$?
+  --report junit --report-dir artifacts/schemathesis || status=$?
 if ! kill -0 $SERVER 2>/dev/null; then echo "schemathesis: the local API died during the run:"; tail -50 "$LOG"; exit 1; fi
 exit $status
