@@ -45,6 +45,17 @@ function routeSchema(doc: RouteDoc, prefixed: boolean, auth: boolean) {
   };
 }
 
+const toComponents = createJsonSchemaTransformObject({});
+
+/** zod's registry gives each named schema an input and an output copy; keep the ones referred to. */
+function withoutUnusedSchemas<T extends object>(doc: T): T {
+  const { components, ...rest } = doc as { components?: { schemas?: Record<string, unknown> } };
+  const schemas = components?.schemas ?? {};
+  const text = JSON.stringify(rest);
+  for (const name of Object.keys(schemas)) if (!text.includes(`"#/components/schemas/${name}"`)) delete schemas[name];
+  return doc;
+}
+
 /**
  * The OpenAPI 3 document of the local API at `/openapi.json`, and Swagger UI at `/docs` (as
  * runpod-python's dev server has), generated from the zod schemas the routes validate with. Call
@@ -82,7 +93,7 @@ export function registerOpenApi(app: FastifyInstance, opts: { apiKey?: string })
       ...(auth ? { components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } } } : {}),
     },
     transform: createJsonSchemaTransform({ skipList: [] }),
-    transformObject: createJsonSchemaTransformObject({}),
+    transformObject: (doc) => withoutUnusedSchemas(toComponents(doc)),
   });
   app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
