@@ -48,6 +48,8 @@ export const ERROR_CODES = {
   QUEUE_FULL: { status: 429, expose: true },
   /** local API: queued and running jobs hold too many request bytes to take another (API_MAX_PENDING_BYTES) */
   BUSY: { status: 503, expose: true },
+  /** local API: the job is not in a state the request applies to (retrying a job that did not fail) */
+  JOB_STATE: { status: 409, expose: true },
   /** anything we did not expect: logged in full, answered generically */
   INTERNAL: { status: 500, expose: false },
 } as const;

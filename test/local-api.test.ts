@@ -94,7 +94,7 @@ describe('local API (RunPod endpoint routes)', () => {
     const again = await poll(call, r.body.id, (s) => s === 'FAILED');
     expect(again.retries).toBe(1);
     const ok = await call('POST', '/runsync', { input: {} });
-    expect((await call('POST', `/retry/${ok.body.id}`)).status).toBe(400);
+    expect((await call('POST', `/retry/${ok.body.id}`)).status).toBe(409);
     expect((await call('GET', '/health')).body.jobs).toMatchObject({ completed: 1, failed: 2, retried: 1 });
   });
 

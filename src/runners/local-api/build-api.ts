@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { describeZodError } from '../../contract/issues.ts';
 import { WorkerError, httpStatusOf, publicMessage, toWorkerError } from '../../errors.ts';
 import type { Handler } from '../../handler/create-handler.ts';
@@ -7,7 +7,10 @@ import type { Logger } from '../../logger.ts';
 import { isAuthorised } from './auth.ts';
 import { parseJsonBody } from './parse-json-body.ts';
 import { foreignRequest } from './same-machine.ts';
+import { IdParams, RunBody, Wait } from './api-schemas.ts';
 import { demoRoutes } from './demo-routes.ts';
+import { methodNotAllowed } from './method-not-allowed.ts';
+import { registerOpenApi } from './openapi.ts';
 import { createJobStore, isFinal, statusView, type JobStore, type StoredJob } from './job-store.ts';
 import { createHttpClient } from '../../net/guarded-request.ts';
 import { createUrlPolicy, type UrlPolicy, type UrlPolicyConfig } from '../../net/url-policy.ts';
@@ -36,22 +39,6 @@ export interface ApiOptions {
 
 const PUBLIC_HTTPS_ONLY: UrlPolicyConfig = { allowHttp: false, allowAddresses: [], allowedHosts: [] };
 
-/** `?wait=` of /runsync and /status-sync: 1–300 s, default 90 s (runpod.md §5). */
-const Wait = z.coerce.number().int().min(1000).max(300_000).optional().default(90_000);
-
-const RunBody = z.object({
-  input: z.unknown().refine((v) => v !== undefined, { error: 'required' }),
-  webhook: z.url({ protocol: /^https?$/ }).optional(),
-  policy: z
-    .object({
-      executionTimeout: z.number().int().min(1000).optional(),
-      ttl: z.number().int().min(1000).optional(),
-      lowPriority: z.boolean().optional(),
-    })
-    .optional(),
-  s3Config: z.record(z.string(), z.unknown()).optional(),
-});
-
 function parse<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
   const r = schema.safeParse(value);
   if (!r.success) {
@@ -60,8 +47,6 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
   }
   return r.data;
 }
-
-const idParams = z.object({ id: z.string() });
 
 /** Each request's body size, from the body parser to the route, counted against the memory bounds. */
 const bodySizes = new WeakMap<object, number>();
@@ -76,7 +61,7 @@ function routes(app: FastifyInstance, store: JobStore, opts: ApiOptions, policy:
     return run;
   };
   const find = (params: unknown): StoredJob => {
-    const { id } = parse(idParams, params, 'id');
+    const { id } = parse(IdParams, params, 'id');
     const job = store.get(id);
     if (!job) throw new WorkerError('NOT_FOUND', `no job with id ${id} (unknown, purged or expired)`);
     return job;
@@ -122,7 +107,7 @@ function routes(app: FastifyInstance, store: JobStore, opts: ApiOptions, policy:
   app.post('/retry/:id', async (req) => {
     const job = find(req.params);
     if (!store.retry(job)) {
-      throw new WorkerError('INVALID_INPUT', `job ${job.id} is ${job.status}; only FAILED or TIMED_OUT jobs can be retried`);
+      throw new WorkerError('JOB_STATE', `job ${job.id} is ${job.status}; only FAILED or TIMED_OUT jobs can be retried`);
     }
     return { id: job.id, status: job.status };
   });
@@ -238,6 +223,9 @@ export function buildApi(opts: ApiOptions) {
 
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
+  // /openapi.json and /docs; documents (and validates) every route registered after it
+  registerOpenApi(app, { apiKey: opts.apiKey });
+  methodNotAllowed(app);
   // The demo page at / (local API only; the cloud worker serves no page).
   app.register(demoRoutes);
   app.register(async (scope) => routes(scope, store, opts, policy));

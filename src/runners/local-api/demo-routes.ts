@@ -21,6 +21,7 @@ const TYPES: Record<string, string> = {
   'unzip.js': 'text/javascript; charset=utf-8',
   'zip.js': 'text/javascript; charset=utf-8',
 };
+export const DEMO_FILES = Object.keys(TYPES);
 
 /**
  * Same-origin everything: page images are shown from blob: URLs, downloads are blob: URLs, and
