@@ -14,6 +14,7 @@ import { silentLogger } from '../src/logger.ts';
 import { loadModels } from '../src/models/load-models.ts';
 import { createOcrEngine } from '../src/pipeline/ocr-engine.ts';
 import { buildApi } from '../src/runners/local-api/build-api.ts';
+import { SYNTHETIC_PAGES } from './helpers/fixtures.ts';
 
 /**
  * The demo page in headless Chromium (Debian's package, driven by playwright-core; playwright never
@@ -35,7 +36,7 @@ const ARCHIVE_INPUT = ProcessBatchInput.safeParse({ type: 'process_batch', archi
 if (!ARCHIVE_INPUT) console.warn('demo page CBZ processing test skipped: the job contract has no archive input yet');
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const PAGES = path.resolve(ROOT, '../shared/testdata/synthetic-pages');
+const PAGES = SYNTHETIC_PAGES;
 const ARTIFACTS = path.join(ROOT, 'artifacts');
 const KEY = 'demo-key';
 

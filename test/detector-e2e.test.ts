@@ -7,14 +7,15 @@ import { tinyModelsDir } from '../scripts/onnx/stand-in-fixture.ts';
 import { createDetector, type Detector, type PageDetection } from '../src/detector/detect-page.ts';
 import { renderPage } from './helpers/render-page.ts';
 import type { Box } from '../src/detector/types.ts';
+import { SYNTHETIC_PAGES } from './helpers/fixtures.ts';
 
 /**
- * Detection end to end on rendered manga pages (one drawn here, six from ../shared/testdata with
+ * Detection end to end on rendered manga pages (one drawn here, six from test/fixtures/synthetic-pages with
  * ground truth): the generated detector's outputs respond to the page's ink (nothing is scripted),
  * and our comic-text-detector post-processing must turn them into blocks where the text was drawn,
  * vertical, in right-to-left reading order.
  */
-const PAGES = path.resolve(import.meta.dirname, '../../shared/testdata/synthetic-pages');
+const PAGES = SYNTHETIC_PAGES;
 interface TruthBlock { order: number; vertical: boolean; box: Box; lines_box: Box[] }
 const truth = JSON.parse(readFileSync(path.join(PAGES, 'truth.json'), 'utf8')) as {
   pages: { img_path: string; blocks: TruthBlock[] }[];

@@ -9,13 +9,14 @@ import { buildApi } from '../src/runners/local-api/build-api.ts';
 import { faultySession } from './helpers/faulty-session.ts';
 import { blankPage } from './helpers/pages.ts';
 import { standInHandler } from './helpers/stand-in-handler.ts';
+import { SYNTHETIC_PAGES } from './helpers/fixtures.ts';
 
 /**
  * Faults injected into the real pipeline (stand-in models, real onnxruntime sessions): failing model
  * runs, jobs past their execution timeout, handlers that throw. The worker must answer each with a
  * clear code and stay healthy for the next job.
  */
-const PAGES = path.resolve(import.meta.dirname, '../../shared/testdata/synthetic-pages');
+const PAGES = SYNTHETIC_PAGES;
 const synthetic = (name: string) => readFileSync(path.join(PAGES, name)).toString('base64');
 
 const detector = { calls: 0, failWhen: (_: number) => false, delayMs: 0 };

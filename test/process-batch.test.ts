@@ -10,8 +10,9 @@ import { silentLogger } from '../src/logger.ts';
 import { loadModels } from '../src/models/load-models.ts';
 import { createOcrEngine } from '../src/pipeline/ocr-engine.ts';
 import { truncatedJpeg } from './helpers/pages.ts';
+import { SYNTHETIC_PAGES } from './helpers/fixtures.ts';
 
-const PAGES = path.resolve(import.meta.dirname, '../../shared/testdata/synthetic-pages');
+const PAGES = SYNTHETIC_PAGES;
 const page = (name: string) => readFileSync(path.join(PAGES, name)).toString('base64');
 
 let handler: Handler;

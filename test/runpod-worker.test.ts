@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config.ts';
 import type { Handler, HandlerContext, HandlerResult } from '../src/handler/create-handler.ts';
 import { silentLogger } from '../src/logger.ts';
+import { syntheticPage } from './helpers/fixtures.ts';
 import { startFakeRunpod, type FakeRunpod, type RecordedRequest } from '../src/runners/runpod/fake-runpod-server.ts';
 import { blockFor, startPingSink } from '../src/runners/runpod/ping-sink.ts';
 import { startRunpodWorker, type RunpodWorker, type RunpodWorkerOptions } from '../src/runners/runpod/start-runpod-worker.ts';
@@ -340,7 +341,7 @@ describe('the real entry in cloud mode, with models', () => {
   it('on SIGTERM while a job runs, posts its result, then exits 0', async () => {
     const fake = await startFakeRunpod();
     cleanup.push(() => fake.close());
-    const page = readFileSync(path.join(repoRoot, '../shared/testdata/synthetic-pages/page-002.png')).toString('base64');
+    const page = readFileSync(syntheticPage('page-002.png')).toString('base64');
     fake.giveJobs({ id: 'job-sigterm', input: { type: 'process_batch', images: [page, page, page].map((data, i) => ({ name: `p${i}.png`, data })) } });
     const child = spawn(process.execPath, ['--import', 'tsx', 'handler.ts'], {
       cwd: repoRoot,

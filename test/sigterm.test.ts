@@ -4,13 +4,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SYNTHETIC_PAGES } from './helpers/fixtures.ts';
 
 /**
  * SIGTERM drains: the real entry serving the local API is sent SIGTERM while a job runs; the job
  * must finish (logged `job done`) and the process exit 0.
  */
 const ROOT = path.resolve(import.meta.dirname, '..');
-const PAGES = path.resolve(ROOT, '../shared/testdata/synthetic-pages');
+const PAGES = SYNTHETIC_PAGES;
 const modelsDir = mkdtempSync(path.join(tmpdir(), 'mokuro-sigterm-'));
 afterAll(() => rmSync(modelsDir, { recursive: true, force: true }));
 

@@ -12,13 +12,14 @@ import { silentLogger } from '../src/logger.ts';
 import { loadModels } from '../src/models/load-models.ts';
 import { createOcrEngine } from '../src/pipeline/ocr-engine.ts';
 import { makeZip } from './helpers/zip.ts';
+import { SYNTHETIC_PAGES } from './helpers/fixtures.ts';
 
 /**
  * A whole CBZ through real onnxruntime sessions (stand-in models), answered gzipped, then opened
  * the way a reader opens a volume: the document's required fields, and every page's `img_path`
  * found among the archive's images (unpacked as Mokuro unpacks it) at the size the page says.
  */
-const PAGES = path.resolve(import.meta.dirname, '../../shared/testdata/synthetic-pages');
+const PAGES = SYNTHETIC_PAGES;
 const CBZ_NAME = 'My Manga/Vol 1.cbz';
 
 let handler: Handler;
