@@ -7,7 +7,7 @@ import type { DetectedBlock, Quad } from '../detector/types.ts';
 import type { RawImage } from '../image/raw-image.ts';
 import { getPerspectiveTransform, warpPerspective, type Mat3 } from './perspective.ts';
 import { rotate90 } from './rotate.ts';
-import { norm2, roundHalfEven } from '../detector/python-math.ts';
+import { norm2, roundHalfEven } from '../math/python-math.ts';
 
 /** strip thickness in pixels (M:mpo `text_height=64`) */
 export const TEXT_HEIGHT = 64;

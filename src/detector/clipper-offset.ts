@@ -8,7 +8,7 @@
  * off by one input pixel often enough (Clipper truncates the input and rounds every arc point) that
  * it would break ±2 px parity on pages scaled by ~4 (tall strips), hence the emulation.
  */
-import { clipperRound } from './python-math.ts';
+import { clipperRound } from '../math/python-math.ts';
 
 type Pt = [number, number];
 

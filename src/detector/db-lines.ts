@@ -8,7 +8,7 @@
 import type { Letterbox, Point, Quad } from './types.ts';
 import type { CvMat, CvRotatedRect, OpenCv } from './opencv.ts';
 import { offsetPolygonRound } from './clipper-offset.ts';
-import { f32, pyInt, roundHalfEven } from './python-math.ts';
+import { f32, pyInt, roundHalfEven } from '../math/python-math.ts';
 
 /** C:inf `SegDetectorRepresenter(thresh=0.3)`: binarisation threshold of the shrink map. */
 export const DB_THRESH = 0.3;

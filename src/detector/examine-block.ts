@@ -3,7 +3,7 @@
  * summed edge-midpoint vectors of its line quads (spec §2.8.2).
  */
 import type { TextBlock } from './text-block.ts';
-import { argsortStable, norm2, pyInt, roundHalfEven } from './python-math.ts';
+import { argsortStable, norm2, pyInt, roundHalfEven } from '../math/python-math.ts';
 
 /** C:tb `examine_textblk`: non-'ja' blocks are vertical only if the down vector beats 2× the right vector. */
 export const NON_JA_VERTICAL_RATIO = 2;

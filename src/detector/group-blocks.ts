@@ -11,7 +11,7 @@ import { splitBlock } from './split-block.ts';
 import { mergeLines } from './merge-lines.ts';
 import { sortBlocks } from './sort-blocks.ts';
 import { maskScore } from './mask.ts';
-import { pyInt } from './python-math.ts';
+import { pyInt } from '../math/python-math.ts';
 
 /** C:tb LANG_LIST: YOLO class index → language. */
 export const LANG_LIST = ['eng', 'ja'] as const;

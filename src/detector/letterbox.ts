@@ -4,7 +4,7 @@
  */
 import type { RawImage } from '../image/raw-image.ts';
 import type { Letterbox } from './types.ts';
-import { roundHalfEven } from './python-math.ts';
+import { roundHalfEven } from '../math/python-math.ts';
 import { resizeBilinearRows } from './resize-bilinear.ts';
 
 /** C:inf TextDetector input_size as mokuro constructs it (M:mpo `input_size=1024`). */

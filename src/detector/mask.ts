@@ -4,7 +4,7 @@
  * takes over a box with NumPy slicing (negative indices wrap, empty slices give NaN).
  */
 import type { Letterbox } from './types.ts';
-import { f32, pySlice } from './python-math.ts';
+import { f32, pySlice } from '../math/python-math.ts';
 import { resizeBilinear } from './resize-bilinear.ts';
 
 /** Page-size (H×W) uint8 text mask. */

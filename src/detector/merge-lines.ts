@@ -4,7 +4,7 @@
  */
 import { adjustBox, copyLine, type TextBlock } from './text-block.ts';
 import { polygonsIntersect } from './polygon-intersects.ts';
-import { norm2, pyInt, roundHalfEven } from './python-math.ts';
+import { norm2, pyInt, roundHalfEven } from '../math/python-math.ts';
 
 /** C:tb `try_merge_textline` `fntsize_tol=1.3`: max font-size ratio either way. */
 export const MERGE_FONT_SIZE_TOL = 1.3;

@@ -3,7 +3,7 @@
  * of a two-page spread when W > H), right to left when most blocks are Japanese.
  */
 import type { BlockLanguage, Box } from './types.ts';
-import { pyInt } from './python-math.ts';
+import { pyInt } from '../math/python-math.ts';
 
 /** C:tb `sort_textblk_list` `num_gridx`. */
 export const SORT_GRID_X = 3;

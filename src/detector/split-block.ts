@@ -5,7 +5,7 @@
  */
 import { adjustBox, cloneTextBlock, copyLine, type TextBlock } from './text-block.ts';
 import { polygonsIntersect } from './polygon-intersects.ts';
-import { norm2 } from './python-math.ts';
+import { norm2 } from '../math/python-math.ts';
 
 /** C:tb `split_textblk`: a gap above this many font sizes always splits. */
 export const SPLIT_DISTANCE_FONT_RATIO = 2;

@@ -3,7 +3,7 @@
  * filter, class-aware NMS, map back to page pixels. Arithmetic is float32 like the torch/NumPy original.
  */
 import type { Box, Letterbox } from './types.ts';
-import { f32, pyInt } from './python-math.ts';
+import { f32, pyInt } from '../math/python-math.ts';
 
 /** C:inf `TextDetector.__init__` `conf_thresh=0.4`: objectness and obj×class both must exceed it. */
 export const YOLO_CONF_THRESH = 0.4;

@@ -7,7 +7,7 @@ import { MOKURO_FORMAT_VERSION } from '../contract/mokuro.ts';
 import type { HealthOutput, PackedOutput, ProcessOutput } from '../contract/output.ts';
 import { WorkerError, publicMessage, toWorkerError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { PageEngine } from '../pipeline/page-engine.ts';
+import type { LoadedEngine } from '../pipeline/load-engine.ts';
 import { createHttpClient } from '../net/guarded-request.ts';
 import { createUrlPolicy } from '../net/url-policy.ts';
 import { packOutput } from '../output/pack-output.ts';
@@ -39,12 +39,6 @@ export interface ErrorResult {
 
 export type HandlerResult = ProcessOutput | PackedOutput | HealthOutput | ErrorResult;
 export type Handler = (job: Job, ctx?: HandlerContext) => Promise<HandlerResult>;
-
-/** The engine once models are loaded, with what `health` reports about them. */
-export interface LoadedEngine {
-  engine: PageEngine;
-  models: HealthOutput['models'];
-}
 
 /**
  * The one handler every runner calls. It validates the input, answers `health` at any time

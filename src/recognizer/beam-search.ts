@@ -1,4 +1,4 @@
-import type { CropSearch, DecodeOptions } from './decoding.ts';
+import type { CropSearch, DecodeOptions } from './crop-search.ts';
 import { bannedTokens } from './ngram-ban.ts';
 
 /** initial score of beams 1..n−1, so the first step expands beam 0 only (HF ≤4.x beam_search) */
