@@ -7,7 +7,6 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyModelsDir } from '../scripts/onnx/stand-in-fixture.ts';
 import { loadConfig } from '../src/config.ts';
-import { ProcessBatchInput } from '../src/contract/input.ts';
 import type { MokuroVolume } from '../src/contract/mokuro.ts';
 import { createHandler, type Handler } from '../src/handler/create-handler.ts';
 import { silentLogger } from '../src/logger.ts';
@@ -30,10 +29,6 @@ if (!HAVE_CHROMIUM) console.warn(`demo page browser test ${NO_CHROMIUM}`);
 // The machine's network is closed: without these, Chromium retries Google's hosts at every start.
 // playwright's launch() already gives each run a fresh temporary --user-data-dir.
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-// CBZ pages go to the worker as `archive` input (issue 7); until the contract has it, that part skips.
-const ARCHIVE_INPUT = ProcessBatchInput.safeParse({ type: 'process_batch', archive: { data: 'UEsFBg==' } }).success;
-if (!ARCHIVE_INPUT) console.warn('demo page CBZ processing test skipped: the job contract has no archive input yet');
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const PAGES = SYNTHETIC_PAGES;
@@ -244,7 +239,7 @@ describe.skipIf(!HAVE_CHROMIUM)('demo page in headless Chromium', () => {
     await page.close();
   });
 
-  it.skipIf(!ARCHIVE_INPUT)('processes a CBZ as one archive job and shows its pages from the archive', async () => {
+  it('processes a CBZ as one archive job and shows its pages from the archive', async () => {
     const context = await browser.newContext({ viewport: { width: 900, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
     const pageErrors: string[] = [];

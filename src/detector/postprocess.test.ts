@@ -232,11 +232,16 @@ describe('postprocess: degenerate input never throws', () => {
     ]);
   });
 
-  it('NaN and saturated maps do not throw', () => {
+  it('NaN and saturated maps give nothing rather than garbage', () => {
     const o = fakeOutputs(256);
     o.seg.fill(NaN);
     o.det.fill(1);
     o.blk.fill(NaN);
-    expect(() => postprocess(o, ID)).not.toThrow();
+    const { blocks, mask } = postprocess(o, ID);
+    // NaN confidences pass no threshold (NumPy comparisons with NaN are False): no YOLO block, so the
+    // page-wide line the saturated det map makes belongs to no block and is dropped; NaN seg → 0
+    expect(blocks).toEqual([]);
+    expect(mask).toHaveLength(256 * 256);
+    expect(mask.every((v) => v === 0)).toBe(true);
   });
 });

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CTD_REFERENCE } from '../../test/helpers/fixtures.ts';
 import { loadOpenCv, postprocess } from './postprocess.ts';
 import type { DetectedBlock } from './types.ts';
@@ -97,7 +97,6 @@ describe('ctd-reference parity', () => {
     expect(dev.font).toBeLessThanOrEqual(FONT_TOL);
   });
 
-  it('reports the worst deviation per case', () => {
-    console.table(worst);
-  });
+  // a summary for the reader, not a test: each case above asserts its own tolerances
+  afterAll(() => console.table(worst));
 });

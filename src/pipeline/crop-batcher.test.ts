@@ -27,7 +27,7 @@ describe('crop batcher', () => {
     const a = batcher.expect();
     const b = batcher.expect();
     const ra = a.recognise([crop(100), crop(200)], 'beam');
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setImmediate(r)); // let everything that can run now run
     expect(fake.calls).toEqual([]); // waits for b, which is still detecting
     const rb = b.recognise([crop(300)], 'beam');
     const [oa, ob] = await Promise.all([ra, rb]);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { startLoopbackServer } from '../../../test/helpers/loopback-server.ts';
 import { silentLogger } from '../../logger.ts';
 import { startFakeRunpod, type FakeRunpod } from './fake-runpod-server.ts';
 import { createPostJson } from './post-json.ts';
@@ -41,9 +42,31 @@ describe('createPostJson', () => {
     expect(fake.of('done')).toHaveLength(2);
   });
 
-  it('retries network errors', async () => {
-    fake = await startFakeRunpod();
-    const post = createPostJson({ log: silentLogger(), backoffMs: 5 });
-    expect(await post('http://127.0.0.1:1/job-done/w/j', 'j', {})).toBe(false);
+  it('retries network errors: a connection dropped twice succeeds on the third attempt', async () => {
+    fake = await startFakeRunpod(); // closed by afterEach; unused here
+    let drops = 2;
+    const server = await startLoopbackServer((req, res) => {
+      if (drops-- > 0) req.socket.destroy();
+      else res.writeHead(200).end();
+    });
+    try {
+      const post = createPostJson({ log: silentLogger(), backoffMs: 5 });
+      expect(await post(`${server.origin}/job-done/w/j`, 'j', {})).toBe(true);
+      expect(server.hits).toHaveLength(3);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('gives up after 3 dropped connections', async () => {
+    fake = await startFakeRunpod(); // closed by afterEach; unused here
+    const server = await startLoopbackServer((req) => req.socket.destroy());
+    try {
+      const post = createPostJson({ log: silentLogger(), backoffMs: 5 });
+      expect(await post(`${server.origin}/job-done/w/j`, 'j', {})).toBe(false);
+      expect(server.hits).toHaveLength(3);
+    } finally {
+      await server.close();
+    }
   });
 });
