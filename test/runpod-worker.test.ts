@@ -14,8 +14,8 @@ import type { Config } from '../src/config.ts';
 import type { Handler, HandlerContext, HandlerResult } from '../src/handler/create-handler.ts';
 import { silentLogger } from '../src/logger.ts';
 import { syntheticPage } from './helpers/fixtures.ts';
-import { startFakeRunpod, type FakeRunpod, type RecordedRequest } from '../src/runners/runpod/fake-runpod-server.ts';
-import { blockFor, startPingSink } from '../src/runners/runpod/ping-sink.ts';
+import { startFakeRunpod, type FakeRunpod, type RecordedRequest } from './helpers/fake-runpod-server.ts';
+import { blockFor, startPingSink } from './helpers/ping-sink.ts';
 import { startRunpodWorker, type RunpodWorker, type RunpodWorkerOptions } from '../src/runners/runpod/start-runpod-worker.ts';
 
 const cleanup: (() => Promise<void>)[] = [];

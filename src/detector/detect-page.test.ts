@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it, vi } from 'vitest';
 import { createDetector } from './detect-page.ts';
-import { fakeOutputs } from './fake-outputs.ts';
+import { fakeOutputs } from '../../test/helpers/fake-outputs.ts';
 import type { RawImage } from '../image/raw-image.ts';
 import type { DetectorOutputs } from './types.ts';
 

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadOpenCv, postprocess } from './postprocess.ts';
-import { fakeOutputs } from './fake-outputs.ts';
+import { fakeOutputs } from '../../test/helpers/fake-outputs.ts';
 import type { Letterbox, Quad } from './types.ts';
 
 const quad = (x1: number, y1: number, x2: number, y2: number): Quad => [

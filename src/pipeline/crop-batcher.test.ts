@@ -9,7 +9,6 @@ const crop = (width: number): RawImage => ({ data: new Uint8Array(width * 64 * 3
 function fakeRecognizer(fail = false) {
   const calls: number[][] = [];
   const recognizer: Recognizer = {
-    recognise: async (crops) => crops.map((c) => String(c.width)),
     async recogniseWithStats(crops) {
       calls.push(crops.map((c) => c.width));
       if (fail) throw new Error('model failed');

@@ -80,7 +80,7 @@ describe('recognizer', () => {
     const texts: string[][] = [];
     for (const [batchSize, decoding] of [[1, 'beam'], [3, 'beam'], [7, 'greedy']] as const) {
       const { encode, decoder } = fakeModels();
-      texts.push(await createRecognizer({ encode, decoder, vocab: VOCAB, batchSize, decoding }).recognise(crops));
+      texts.push((await createRecognizer({ encode, decoder, vocab: VOCAB, batchSize, decoding }).recogniseWithStats(crops)).texts);
     }
     expect(texts[1]).toEqual(texts[0]);
     expect(texts[2]).toEqual(texts[0]);
@@ -105,6 +105,6 @@ describe('recognizer', () => {
 
   it('returns [] for no crops', async () => {
     const { encode, decoder } = fakeModels();
-    expect(await createRecognizer({ encode, decoder, vocab: VOCAB }).recognise([])).toEqual([]);
+    expect((await createRecognizer({ encode, decoder, vocab: VOCAB }).recogniseWithStats([])).texts).toEqual([]);
   });
 });

@@ -43,11 +43,10 @@ export interface RecognizerStats {
 }
 
 export interface Recognizer {
-  /** texts in input order, each already normalised (manga-ocr post_process) */
-  recognise(crops: readonly RawImage[]): Promise<string[]>;
   /**
-   * The same, with per-stage timings of this call. `signal` is checked between batches, so a
-   * cancelled or timed-out job stops within one batch, not after every line of the page.
+   * Texts in input order, each already normalised (manga-ocr post_process), with per-stage timings
+   * of this call. `signal` is checked between batches, so a cancelled or timed-out job stops within
+   * one batch, not after every line of the page.
    */
   recogniseWithStats(crops: readonly RawImage[], signal?: AbortSignal): Promise<{ texts: string[]; stats: RecognizerStats }>;
 }
@@ -111,6 +110,5 @@ export function createRecognizer(options: RecognizerOptions): Recognizer {
 
   return {
     recogniseWithStats,
-    recognise: async (crops) => (await recogniseWithStats(crops)).texts,
   };
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../logger.ts';
 import { startHeartbeat, type Heartbeat } from './heartbeat.ts';
-import { blockFor, startPingSink, type SinkPing } from './ping-sink.ts';
+import { blockFor, startPingSink, type SinkPing } from '../../../test/helpers/ping-sink.ts';
 import { runpodUrls } from './urls.ts';
 
 let cleanup: (() => Promise<void>)[] = [];

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLoopbackServer } from '../../../test/helpers/loopback-server.ts';
 import { silentLogger } from '../../logger.ts';
-import { startFakeRunpod, type FakeRunpod } from './fake-runpod-server.ts';
+import { startFakeRunpod, type FakeRunpod } from '../../../test/helpers/fake-runpod-server.ts';
 import { createPostJson } from './post-json.ts';
 
 describe('createPostJson', () => {

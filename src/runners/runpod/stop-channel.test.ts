@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../logger.ts';
-import { startFakeRunpod, type FakeRunpod } from './fake-runpod-server.ts';
+import { startFakeRunpod, type FakeRunpod } from '../../../test/helpers/fake-runpod-server.ts';
 import { parseJobsToStop, startStopChannel } from './stop-channel.ts';
 
 describe('parseJobsToStop', () => {
