@@ -67,6 +67,16 @@ export function isWorkerError(err: unknown): err is WorkerError {
   return err instanceof WorkerError;
 }
 
+/** The error every cancelled (or timed-out) job ends with, wherever it noticed. */
+export function cancelledError(): WorkerError {
+  return new WorkerError('ABORTED', 'job was cancelled');
+}
+
+/** Between units of work: stop here once the job's signal has fired. */
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw cancelledError();
+}
+
 /** Any thrown value as a WorkerError; unknown errors become INTERNAL with their cause kept for logs. */
 export function toWorkerError(err: unknown): WorkerError {
   if (isWorkerError(err)) return err;

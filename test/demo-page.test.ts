@@ -5,15 +5,12 @@ import type { FastifyInstance } from 'fastify';
 import { unzipSync, zipSync } from 'fflate';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tinyModelsDir } from '../scripts/onnx/stand-in-fixture.ts';
-import { loadConfig } from '../src/config.ts';
 import type { MokuroVolume } from '../src/contract/mokuro.ts';
-import { createHandler, type Handler } from '../src/handler/create-handler.ts';
+import type { Handler } from '../src/handler/create-handler.ts';
 import { silentLogger } from '../src/logger.ts';
-import { loadModels } from '../src/models/load-models.ts';
-import { createOcrEngine } from '../src/pipeline/ocr-engine.ts';
 import { buildApi } from '../src/runners/local-api/build-api.ts';
 import { SYNTHETIC_PAGES } from './helpers/fixtures.ts';
+import { standInHandler } from './helpers/stand-in-handler.ts';
 
 /**
  * The demo page in headless Chromium (Debian's package, driven by playwright-core; playwright never
@@ -67,10 +64,7 @@ describe.skipIf(!HAVE_CHROMIUM)('demo page in headless Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    const config = loadConfig([], { EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greedy' });
-    const log = silentLogger();
-    const models = await loadModels({ ...config.models, dir: tinyModelsDir() }, log);
-    const handler = createHandler({ engine: Promise.resolve({ engine: createOcrEngine(models, config), models: [] }), config, log });
+    const { handler } = await standInHandler();
     app = api(handler, KEY);
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

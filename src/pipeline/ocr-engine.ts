@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import type { MokuroBlock } from '../contract/mokuro.ts';
 import { lineTexts, pageChunks } from '../crop/page-chunks.ts';
 import { createDetector } from '../detector/detect-page.ts';
-import { WorkerError, isWorkerError } from '../errors.ts';
+import { WorkerError, isWorkerError, throwIfCancelled } from '../errors.ts';
 import type { LoadedModels } from '../models/load-models.ts';
 import { createDecoder, createEncoder } from '../recognizer/manga-ocr-session.ts';
 import type { DecodeOptions } from '../recognizer/decoding.ts';
@@ -96,7 +96,7 @@ export function createOcrEngine(
     const det = await inference('text detection', () =>
       detector.detect(image, { channelOrder: options.detector_channels ?? 'bgr', tile: options.tile_tall_pages, signal }),
     );
-    if (signal?.aborted) throw new WorkerError('ABORTED', 'job was cancelled');
+    throwIfCancelled(signal);
     const t0 = performance.now();
     const { crops, spans } = pageChunks(image, det.mask, det.blocks);
     const crop_ms = performance.now() - t0;

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { WorkerError } from '../errors.ts';
+import { throwIfCancelled } from '../errors.ts';
 import type { RawImage } from '../image/raw-image.ts';
 import type { DecoderStep } from './decoder-step.ts';
 import { createBufferPool } from './buffer-pool.ts';
@@ -77,7 +77,7 @@ export function createRecognizer(options: RecognizerOptions): Recognizer {
       .sort((a, b) => elongation(crops[a]) - elongation(crops[b]) || a - b);
 
     for (let start = 0; start < order.length; start += batchSize) {
-      if (signal?.aborted) throw new WorkerError('ABORTED', 'job was cancelled');
+      throwIfCancelled(signal);
       const ids = order.slice(start, start + batchSize);
       const batch = ids.map((i) => crops[i]);
       const lease = pool.lease();
