@@ -20,7 +20,7 @@ export const ERROR_CODES = {
   REQUEST_TOO_LARGE: { status: 413, expose: true },
   /** an archive exceeds a MAX_ARCHIVE_* cap (bytes, entries, expanded size, compression ratio) */
   ARCHIVE_TOO_LARGE: { status: 413, expose: true },
-  /** an archive is not a readable ZIP/CBZ, an entry is corrupt or encrypted, or it looks like a zip bomb */
+  /** an archive is not a readable ZIP/CBZ, or an entry is corrupt or encrypted */
   ARCHIVE: { status: 422, expose: true },
   /** a URL the job gave could not be fetched (network error, HTTP status, timeout, too many redirects) */
   FETCH: { status: 502, expose: true },

@@ -1,6 +1,6 @@
 /**
- * The only file that touches onnxruntime: turns manga-ocr encoder/decoder sessions into the pure
- * functions the recogniser uses. Decoder exports supported (§5.2), detected from input names:
+ * Turns manga-ocr encoder/decoder sessions into the pure functions the recogniser uses (the session
+ * wrappers; the KV-cache step is kv-decoder-step.ts). Decoder exports supported (§5.2), detected from input names:
  * - plain: `input_ids` + `encoder_hidden_states` → `logits [B,T,V]`, re-runs the whole prefix;
  * - KV cache, merged (optimum `decoder_model_merged`): `past_key_values.{i}.{decoder,encoder}.{key,value}`
  *   + `use_cache_branch` inputs, `present.*` outputs;

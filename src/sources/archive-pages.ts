@@ -61,7 +61,7 @@ export function selectArchivePages(entries: readonly ArchiveEntry[], volume: str
     const ratio = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
     if (entry.uncompressedSize >= RATIO_CHECK_MIN_BYTES && ratio > limits.maxRatio) {
       throw new WorkerError(
-        'ARCHIVE',
+        'ARCHIVE_TOO_LARGE',
         `entry "${entry.name}" would expand ${Math.round(ratio)}× (${entry.compressedSize} → ${entry.uncompressedSize} bytes), over the limit of ${limits.maxRatio}×: refusing a possible zip bomb`,
         { path: 'archive' },
       );
