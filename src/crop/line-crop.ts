@@ -1,15 +1,16 @@
 /**
- * Mokuro's line crop geometry (§3.5; C:tb `TextBlock.get_transformed_region`): each line quad is warped to a
+ * Mokuro's line crop geometry (kha-white/comic-text-detector utils/textblock.py
+ * `TextBlock.get_transformed_region`): each line quad is warped to a
  * strip 64 px tall (horizontal text) or 64 px wide (vertical text, then rotated 90° counter-clockwise
- * so every strip reads left → right). Degenerate quads give null, read as "" (§7.9), never a throw.
+ * so every strip reads left → right). Degenerate quads give null, read as "", never a throw.
  */
 import type { DetectedBlock, Quad } from '../detector/types.ts';
 import { getPerspectiveTransform, type Mat3 } from './perspective.ts';
 import { norm2, roundHalfEven } from '../math/python-math.ts';
 
-/** strip thickness in pixels (M:mpo `text_height=64`) */
+/** strip thickness in pixels (kha-white/mokuro mokuro/manga_page_ocr.py `text_height=64`) */
 export const TEXT_HEIGHT = 64;
-/** quads of 'eng' (and horizontal 'unknown') blocks grow by font_size / this (C:tb get_transformed_region `e_size`) */
+/** quads of 'eng' (and horizontal 'unknown') blocks grow by font_size / this (utils/textblock.py get_transformed_region `e_size`) */
 const ENG_GROWTH_DIVISOR = 3;
 /** OpenCV's remap asserts image sides < SHRT_MAX (imgwarp.cpp `remap`): longer strips are degenerate */
 const MAX_STRIP_SIDE = 32766;
