@@ -1,8 +1,8 @@
 /**
  * Mokuro's long-line split (kha-white/mokuro mokuro/manga_page_ocr.py `split_into_chunks`): a strip
- * longer than 16 (vertical) or
- * 8 (horizontal) times its height is cut into ceil(ratio / max) chunks, each cut at the first ink
- * density minimum within ±64 px of an evenly spaced anchor. Vertical chunks are turned back upright.
+ * longer than 16 (vertical) or 8 (horizontal) times its height is cut into ceil(ratio / max) chunks,
+ * each cut at the first ink density minimum within ±64 px of an evenly spaced anchor. Vertical chunks
+ * are turned back upright.
  *
  * Deviation: the density comes from the detector's raw mask thresholded at > 127, not from the mask
  * Mokuro refines with kha-white/comic-text-detector utils/textmask.py (which needs the page's own

@@ -1,8 +1,8 @@
 /**
  * Mokuro's line crop geometry (kha-white/comic-text-detector utils/textblock.py
- * `TextBlock.get_transformed_region`): each line quad is warped to a
- * strip 64 px tall (horizontal text) or 64 px wide (vertical text, then rotated 90° counter-clockwise
- * so every strip reads left → right). Degenerate quads give null, read as "", never a throw.
+ * `TextBlock.get_transformed_region`): each line quad is warped to a strip 64 px tall (horizontal text)
+ * or 64 px wide (vertical text, then rotated 90° counter-clockwise so every strip reads left → right).
+ * Degenerate quads give null, read as "", never a throw.
  */
 import type { DetectedBlock, Quad } from '../detector/types.ts';
 import { getPerspectiveTransform, type Mat3 } from './perspective.ts';
