@@ -1,7 +1,9 @@
 /**
- * Hand-built outputs through the whole post-processing. Expected values are worked out from the spec
- * (§2.4–2.8) in the comments; the DB unclip of a filled rectangle of pixels x1..x2, y1..y2 grows it by
- * e = round(d), d = 1.5·w·h / (2(w+h)) with w = x2−x1, h = y2−y1 (min-area rect through pixel centres).
+ * Hand-built outputs through the whole post-processing. Expected values are worked out by hand from
+ * kha-white/comic-text-detector (inference.py `postprocess_yolo`, utils/db_utils.py,
+ * utils/textblock.py) in the comments; the DB unclip of a filled rectangle of pixels x1..x2, y1..y2
+ * grows it by e = round(d), d = 1.5·w·h / (2(w+h)) with w = x2−x1, h = y2−y1 (min-area rect through
+ * pixel centres).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadOpenCv, postprocess } from './postprocess.ts';
