@@ -1,8 +1,9 @@
 /**
- * Accuracy against manga-ocr's own test suite (O:tst): needs the real manga-ocr-base ONNX weights in
- * models/ (checked by size against models/manifest.json, so generated stand-ins do not count).
- * Skipped otherwise: without real weights the texts cannot be right. The crops come from published manga,
- * so they are not in the repository: skipped too when the external test data is absent.
+ * Accuracy against manga-ocr's own test suite (kha-white/manga-ocr tests/data/expected_results.json):
+ * needs the real manga-ocr-base ONNX weights in models/ (checked by size against models/manifest.json,
+ * so generated stand-ins do not count). Skipped otherwise: without real weights the texts cannot be
+ * right. The crops come from published manga, so they are not in the repository: skipped too when the
+ * external test data is absent.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import nodePath from 'node:path';

@@ -16,7 +16,7 @@ describe('normalise (manga-ocr post_process)', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('passes the spec vectors', () => {
+  it('passes the reference vectors', () => {
     expect(normalise(' A 12…・・. ｶﾞﾊﾟ ')).toBe('Ａ１２．．．．．．ガパ');
     expect(normalise('・ ﾞ')).toBe('・ﾞ');
   });

@@ -9,9 +9,9 @@ import { normalise } from './normalise.ts';
 import { preprocess } from './preprocess.ts';
 import { createTokenizer, type Tokenizer } from './tokenizer.ts';
 
-/** crops per encoder/decoder batch on CPU: batching gains nothing there but fewer decoder calls (our choice, spec/performance.md) */
+/** crops per encoder/decoder batch on CPU: batching gains nothing there but fewer decoder calls (our choice, measured: BENCHMARKS.md) */
 export const DEFAULT_BATCH_SIZE_CPU = 8;
-/** crops per batch on a GPU, where batching is the throughput (our choice, spec/performance.md) */
+/** crops per batch on a GPU, where batching is the throughput (our choice, measured: BENCHMARKS.md) */
 export const DEFAULT_BATCH_SIZE_GPU = 32;
 
 export interface RecognizerOptions {

@@ -7,11 +7,11 @@ import ort from 'onnxruntime-node';
 import type { BufferLease } from './buffer-pool.ts';
 import { rowsOfCrops } from './tensor-rows.ts';
 
-/** decoder hidden size = encoder output width (§4.2 config print: hidden 768) */
+/** decoder hidden size = encoder output width (Hugging Face kha-white/manga-ocr-base config.json: hidden 768) */
 export const HIDDEN_SIZE = 768;
-/** decoder attention heads (§4.2: 12 heads) */
+/** decoder attention heads (config.json: 12 heads) */
 export const DECODER_HEADS = 12;
-/** per-head width, 768 / 12 (§4.2) */
+/** per-head width, 768 / 12 */
 export const HEAD_DIM = 64;
 
 export const PAST = 'past_key_values.';
