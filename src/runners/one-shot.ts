@@ -16,8 +16,9 @@ export interface OneShotOptions {
 }
 
 /**
- * runpod.md §3: run the handler once on `--test-input` or `test_input.json`, print the mapped
- * result as one JSON line on stdout, and return the exit code (1 when the result has an error).
+ * runpod/runpod-python runpod/serverless/modules/rp_local.py: run the handler once on `--test-input` or
+ * `test_input.json`, print the mapped result as one JSON line on stdout, and return the exit code (1
+ * when the result has an error).
  */
 export async function runOneShot(handler: Handler, opts: OneShotOptions, log: Logger): Promise<number> {
   const write = opts.write ?? ((line: string) => process.stdout.write(`${line}\n`));
