@@ -16,7 +16,7 @@ import { createCropBatcher, type CropTicket } from './crop-batcher.ts';
 import { withPageCache } from './page-cache.ts';
 import type { PageEngine, PageResult } from './page-engine.ts';
 
-/** comic-text-detector's outputs (spec §2.3) */
+/** comic-text-detector's outputs (kha-white/comic-text-detector basemodel.py `TextDetBase.forward`) */
 const DETECTOR_OUTPUTS = ['blk', 'seg', 'det'];
 
 /** A model call that failed is an INFERENCE error of this page, not a crash of the job. */
