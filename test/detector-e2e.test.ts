@@ -43,8 +43,9 @@ const decode = async (png: Buffer | string) => {
 
 /**
  * The blocks found for each drawn balloon (vertical, centred on it, a line quad on every column), no
- * vertical block where nothing was drawn above `textBottom`, and Mokuro's reading order (spec
- * §2.8.6): 4 row bands, upper bands first, inside a band right to left.
+ * vertical block where nothing was drawn above `textBottom`, and Mokuro's reading order
+ * (kha-white/comic-text-detector utils/textblock.py `sort_textblk_list`): 4 row bands, upper bands
+ * first, inside a band right to left.
  */
 function expectBalloons(found: PageDetection, balloons: TruthBlock[], pageHeight: number, textBottom: number) {
   const margin = 20;
