@@ -13,7 +13,7 @@ export const PageError = z.object({
 });
 export type PageError = z.infer<typeof PageError>;
 
-export const StageTimings = z.record(z.string(), z.number());
+const StageTimings = z.record(z.string(), z.number());
 
 /** What `process_page` and `process_batch` answer. */
 export const ProcessOutput = z.object({

@@ -14,9 +14,9 @@ import { lineWarp, TEXT_HEIGHT } from './line-crop.ts';
 import { warpPerspective } from './perspective.ts';
 
 /** vertical strips longer than this ratio are split (mokuro/manga_page_ocr.py `max_ratio_vert=16`) */
-export const MAX_RATIO_VERTICAL = 16;
+const MAX_RATIO_VERTICAL = 16;
 /** horizontal strips longer than this ratio are split (mokuro/manga_page_ocr.py `max_ratio_hor=8`) */
-export const MAX_RATIO_HORIZONTAL = 8;
+const MAX_RATIO_HORIZONTAL = 8;
 /** search window around an anchor, in text heights (mokuro/manga_page_ocr.py `anchor_window=2`) */
 const ANCHOR_WINDOW = 2;
 /** Gaussian smoothing window length = 2·text height (mokuro/manga_page_ocr.py `gaussian(textheight * 2, ...)`) */

@@ -11,15 +11,15 @@ import { offsetPolygonRound } from './clipper-offset.ts';
 import { f32, pyInt, roundHalfEven } from '../math/python-math.ts';
 
 /** inference.py `SegDetectorRepresenter(thresh=0.3)`: binarisation threshold of the shrink map. */
-export const DB_THRESH = 0.3;
+const DB_THRESH = 0.3;
 /** utils/db_utils.py `max_candidates=1000`: contours looked at. */
-export const DB_MAX_CANDIDATES = 1000;
+const DB_MAX_CANDIDATES = 1000;
 /** utils/db_utils.py `unclip_ratio=1.5`: offset distance = area × ratio / perimeter. */
-export const DB_UNCLIP_RATIO = 1.5;
+const DB_UNCLIP_RATIO = 1.5;
 /** utils/db_utils.py `boxes_from_bitmap`: min-area rects with a shorter side below this are skipped. */
-export const DB_MIN_SIDE = 2;
+const DB_MIN_SIDE = 2;
 /** inference.py `TextDetector.__call__` `box_thresh = 0.6`: lines need a mean score strictly above this. */
-export const DB_BOX_THRESH = 0.6;
+const DB_BOX_THRESH = 0.6;
 
 type Pt = [number, number];
 
@@ -91,7 +91,7 @@ function unclipDistance(p: Pt[]): number {
 }
 
 /** `cv2.boxPoints` (RotatedRect::points, float32 arithmetic) ordered as utils/db_utils.py `get_mini_boxes`. */
-export function miniBox(r: CvRotatedRect): Pt[] {
+function miniBox(r: CvRotatedRect): Pt[] {
   const angle = (r.angle * Math.PI) / 180;
   const b = f32(f32(Math.cos(angle)) * 0.5);
   const a = f32(f32(Math.sin(angle)) * 0.5);

@@ -13,7 +13,7 @@ import { mergeTileBlocks, planTiles, shiftBlocks, shouldTile, type Tile } from '
 /** Runs the detector on a [1,3,size,size] tensor. */
 export type DetectorRun = (tensor: Float32Array, size: number) => Promise<DetectorOutputs>;
 
-export interface DetectOptions extends LetterboxOptions {
+interface DetectOptions extends LetterboxOptions {
   /**
    * Detect in overlapping windows. Default: only pages taller than 3× their width (webtoon strips);
    * `false` forces a single letterbox (exact Mokuro behaviour), `true` tiles any page taller than wide.

@@ -6,9 +6,9 @@ import type { TextBlock } from './text-block.ts';
 import { argsortStable, norm2, pyInt, roundHalfEven } from '../math/python-math.ts';
 
 /** utils/textblock.py `examine_textblk`: non-'ja' blocks are vertical only if the down vector beats 2× the right vector. */
-export const NON_JA_VERTICAL_RATIO = 2;
+const NON_JA_VERTICAL_RATIO = 2;
 /** utils/textblock.py `examine_textblk`: angles with |angle| below this are snapped to 0. */
-export const ANGLE_SNAP_DEG = 3;
+const ANGLE_SNAP_DEG = 3;
 
 export function examineBlock(blk: TextBlock, W: number, H: number, sort: boolean): void {
   void H;

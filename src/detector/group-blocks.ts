@@ -14,15 +14,15 @@ import { maskScore } from './mask.ts';
 import { pyInt } from '../math/python-math.ts';
 
 /** utils/textblock.py LANG_LIST: YOLO class index → language. */
-export const LANG_LIST = ['eng', 'ja'] as const;
+const LANG_LIST = ['eng', 'ja'] as const;
 /** utils/textblock.py `group_output` `bbox_score_thresh`: share of a line's box that must lie inside a block. */
-export const BBOX_SCORE_THRESH = 0.4;
+const BBOX_SCORE_THRESH = 0.4;
 /** utils/textblock.py `group_output` `mask_score_thresh`: min mean raw-mask value (/255) for lines/blocks without a partner. */
-export const MASK_SCORE_THRESH = 0.1;
+const MASK_SCORE_THRESH = 0.1;
 /** utils/textblock.py `group_output`: English lines grow by max(int(font_size × this), EN_EXPAND_MIN). */
-export const EN_EXPAND_RATIO = 0.1;
+const EN_EXPAND_RATIO = 0.1;
 /** utils/textblock.py `group_output`: minimum English line growth in pixels. */
-export const EN_EXPAND_MIN = 2;
+const EN_EXPAND_MIN = 2;
 
 export interface GroupInput {
   boxes: YoloBox[];

@@ -8,15 +8,15 @@ import { polygonsIntersect } from './polygon-intersects.ts';
 import { norm2, pyInt, roundHalfEven } from '../math/python-math.ts';
 
 /** utils/textblock.py `try_merge_textline` `fntsize_tol=1.3`: max font-size ratio either way. */
-export const MERGE_FONT_SIZE_TOL = 1.3;
+const MERGE_FONT_SIZE_TOL = 1.3;
 /** utils/textblock.py `try_merge_textline` `distance_tol=2`: max (signed) distance step in average font sizes. */
-export const MERGE_DISTANCE_TOL = 2;
+const MERGE_DISTANCE_TOL = 2;
 /** utils/textblock.py `try_merge_textline`: cos 30°, min |cos| between the two primary vectors. */
-export const MERGE_MIN_COS = 0.866;
+const MERGE_MIN_COS = 0.866;
 /** utils/textblock.py `try_merge_textline`: max TL-to-TL distance in average font sizes. */
-export const MERGE_TL_DISTANCE_TOL = 2.5;
+const MERGE_TL_DISTANCE_TOL = 2.5;
 
-export function tryMergeLine(blk: TextBlock, blk2: TextBlock): boolean {
+function tryMergeLine(blk: TextBlock, blk2: TextBlock): boolean {
   if (blk2.merged) return false;
   const n1 = blk.lines.length;
   const n2 = blk2.lines.length;

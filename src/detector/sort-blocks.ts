@@ -7,11 +7,11 @@ import type { BlockLanguage, Box } from './types.ts';
 import { pyInt } from '../math/python-math.ts';
 
 /** utils/textblock.py `sort_textblk_list` `num_gridx`. */
-export const SORT_GRID_X = 3;
+const SORT_GRID_X = 3;
 /** utils/textblock.py `sort_textblk_list` `num_gridy`. */
-export const SORT_GRID_Y = 4;
+const SORT_GRID_Y = 4;
 /** utils/textblock.py `sort_textblk_list`: weight of the x offset inside a cell relative to the y offset. */
-export const SORT_X_WEIGHT = 1.2;
+const SORT_X_WEIGHT = 1.2;
 
 export function sortBlocks<T extends { xyxy: Box; language: BlockLanguage }>(list: T[], W: number, H: number): T[] {
   if (list.length === 0) return list;

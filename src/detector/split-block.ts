@@ -9,9 +9,9 @@ import { polygonsIntersect } from './polygon-intersects.ts';
 import { norm2 } from '../math/python-math.ts';
 
 /** utils/textblock.py `split_textblk`: a gap above this many font sizes always splits. */
-export const SPLIT_DISTANCE_FONT_RATIO = 2;
+const SPLIT_DISTANCE_FONT_RATIO = 2;
 /** utils/textblock.py `split_textblk`: the TL-y rule applies to vertical blocks with |angle| below this (degrees). */
-export const SPLIT_MAX_ANGLE_DEG = 15;
+const SPLIT_MAX_ANGLE_DEG = 15;
 
 export interface SplitResult {
   splitted: boolean;

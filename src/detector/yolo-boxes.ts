@@ -7,15 +7,15 @@ import type { Box, Letterbox } from './types.ts';
 import { f32, pyInt } from '../math/python-math.ts';
 
 /** inference.py `TextDetector.__init__` `conf_thresh=0.4`: objectness and obj×class both must exceed it. */
-export const YOLO_CONF_THRESH = 0.4;
+const YOLO_CONF_THRESH = 0.4;
 /** inference.py `TextDetector.__init__` `nms_thresh=0.35`: IoU above which the weaker box is dropped. */
-export const YOLO_NMS_IOU = 0.35;
+const YOLO_NMS_IOU = 0.35;
 /** utils/yolov5_utils.py `max_det=300`: boxes kept after NMS. */
-export const YOLO_MAX_DET = 300;
+const YOLO_MAX_DET = 300;
 /** utils/yolov5_utils.py `max_nms=30000`: candidates fed to NMS. */
-export const YOLO_MAX_NMS = 30000;
+const YOLO_MAX_NMS = 30000;
 /** utils/yolov5_utils.py `max_wh=4096`: per-class box offset that makes NMS class-aware. */
-export const YOLO_MAX_WH = 4096;
+const YOLO_MAX_WH = 4096;
 /** kha-white/comic-text-detector models/yolov5/yolo.py `Detect` row width: cx, cy, w, h, obj, cls_eng, cls_ja. */
 export const YOLO_ROW = 7;
 

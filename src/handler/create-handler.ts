@@ -32,7 +32,7 @@ export interface Job {
 }
 
 /** A failed job, as RunPod expects it: `error` is a string. */
-export interface ErrorResult {
+interface ErrorResult {
   error: string;
   code: string;
 }

@@ -8,7 +8,7 @@ export interface VolumeFields {
   volume_uuid?: string;
 }
 
-export const DEFAULT_TITLE = 'Untitled';
+const DEFAULT_TITLE = 'Untitled';
 
 /**
  * Title and volume as a reader groups them: a given title names the volume too when no volume

@@ -8,15 +8,15 @@ import { EOS_ID, START_ID, VOCAB_SIZE } from './tokenizer.ts';
 export type { DecodeOptions } from './crop-search.ts';
 
 /** number of beams (kha-white/manga-ocr manga_ocr_dev/training/get_model.py get_model `num_beams=4`; Hugging Face yifever/manga-ocr generation_config.json) */
-export const NUM_BEAMS = 4;
+const NUM_BEAMS = 4;
 /** length penalty exponent (manga_ocr_dev/training/get_model.py get_model `length_penalty=2.0`) */
-export const LENGTH_PENALTY = 2.0;
+const LENGTH_PENALTY = 2.0;
 /** no repeated n-grams of this size (manga_ocr_dev/training/get_model.py get_model `no_repeat_ngram_size=3`) */
-export const NO_REPEAT_NGRAM_SIZE = 3;
+const NO_REPEAT_NGRAM_SIZE = 3;
 /** stop once num_beams hypotheses are finished (manga_ocr_dev/training/get_model.py get_model `early_stopping=True`) */
-export const EARLY_STOPPING = true;
+const EARLY_STOPPING = true;
 /** maximum sequence length, start token included (kha-white/manga-ocr manga_ocr/ocr.py `generate(..., max_length=300)`) */
-export const MAX_LENGTH = 300;
+const MAX_LENGTH = 300;
 
 export const DEFAULT_DECODE_OPTIONS: Readonly<DecodeOptions> = Object.freeze({
   mode: 'beam',

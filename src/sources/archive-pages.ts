@@ -18,7 +18,7 @@ export interface ArchivePage {
 }
 
 /** Mokuro's page suffixes (kha-white/mokuro mokuro/volume.py `get_img_paths`, lower-cased) plus GIF, which we also decode. */
-export const PAGE_SUFFIXES = ['.jpg', '.jpeg', '.png', '.webp', '.avif', '.gif'];
+const PAGE_SUFFIXES = ['.jpg', '.jpeg', '.png', '.webp', '.avif', '.gif'];
 
 /** Below this size an entry cannot hurt, whatever its ratio (a blank page compresses well). */
 const RATIO_CHECK_MIN_BYTES = 1024 * 1024;

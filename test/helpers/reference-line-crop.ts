@@ -31,7 +31,7 @@ export function rotate90(img: RawImage, direction: 'cw' | 'ccw'): RawImage {
 }
 
 /** Warp `img` (page, or page mask) along a line warp; vertical strips are rotated 90° CCW. */
-export function applyLineWarp(img: RawImage, warp: LineWarp): RawImage | null {
+function applyLineWarp(img: RawImage, warp: LineWarp): RawImage | null {
   const strip = warpPerspective(img, warp.M, warp.width, warp.height);
   if (!strip) return null;
   return warp.vertical ? rotate90(strip, 'ccw') : strip;

@@ -20,7 +20,7 @@ import { startStopChannel, type StopChannelTiming } from './stop-channel.ts';
 import { takeJobs, type RunpodJob } from './take-jobs.ts';
 import { runpodUrls } from './urls.ts';
 
-export interface RunpodWorkerTiming {
+interface RunpodWorkerTiming {
   /** wait after a 429 from job-take (runpod/runpod-python runpod/serverless/modules/rp_scale.py: 5 s) */
   rateLimitWaitMs: number;
   /** wait after a failed or unusable job-take answer; short, RunPod may just be restarting */

@@ -20,7 +20,7 @@ export interface StopChannelTiming {
   minIntervalMs: number;
 }
 
-export const STOP_CHANNEL_TIMING: StopChannelTiming = { rateLimitWaitMs: 5000, errorBackoffMs: 1000, minIntervalMs: 1000 };
+const STOP_CHANNEL_TIMING: StopChannelTiming = { rateLimitWaitMs: 5000, errorBackoffMs: 1000, minIntervalMs: 1000 };
 
 /** The ids a 200 answer asks to stop; anything unexpected is no id. */
 export function parseJobsToStop(text: string): string[] {
