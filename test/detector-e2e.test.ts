@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tinyModelsDir } from '../scripts/onnx/stand-in-fixture.ts';
 import { createDetector, type Detector, type PageDetection } from '../src/detector/detect-page.ts';
+import { createDetectorRun } from '../src/detector/detector-session.ts';
 import { renderPage } from './helpers/render-page.ts';
 import type { Box } from '../src/detector/types.ts';
 import { SYNTHETIC_PAGES } from './helpers/fixtures.ts';
@@ -30,10 +31,7 @@ const centreIn = (d: Box, t: Box, margin: number) => {
 let detector: Detector;
 beforeAll(async () => {
   const session = await ort.InferenceSession.create(path.join(tinyModelsDir(), 'comictextdetector.pt.onnx'), { intraOpNumThreads: 2 });
-  detector = createDetector(async (tensor, size) => {
-    const o = await session.run({ images: new ort.Tensor('float32', tensor, [1, 3, size, size]) });
-    return { blk: o.blk.data as Float32Array, seg: o.seg.data as Float32Array, det: o.det.data as Float32Array, size };
-  });
+  detector = createDetector(createDetectorRun(session));
 });
 
 const decode = async (png: Buffer | string) => {
