@@ -10,6 +10,7 @@ describe('parseJsonBody', () => {
   it('refuses keys that pollute prototypes, at any depth, naming them', () => {
     expect(() => parseJsonBody('{"input":{"__proto__":{"polluted":1}}}')).toThrow('request body: the key __proto__ is not allowed');
     expect(() => parseJsonBody('[{"constructor":{"prototype":{"x":1}}}]')).toThrow('request body: the key constructor.prototype is not allowed');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     // an ordinary "constructor" field is fine
     expect(parseJsonBody('{"constructor":"Nintendo"}')).toEqual({ constructor: 'Nintendo' });
   });
