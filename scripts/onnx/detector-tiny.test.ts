@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
+import { SYNTHETIC_PAGES } from '../../test/helpers/fixtures.ts';
 import { openTiny } from './stand-in-fixture.ts';
 
 const N = 1024;
-const PAGES = new URL('../../../shared/testdata/synthetic-pages/', import.meta.url);
+const PAGES = pathToFileURL(`${SYNTHETIC_PAGES}/`);
 const detector = await openTiny('comictextdetector.pt.onnx');
 
 type Box = [x1: number, y1: number, x2: number, y2: number];

@@ -6,7 +6,7 @@ import { tinyBlockRows } from './detector-tiny-blocks.ts';
 
 /**
  * Morphology sizes, in pixels of the half-resolution (512²) working map: 1 px here is 2 input pixels.
- * Tuned on shared/testdata/synthetic-pages letterboxed to 1024 (×0.60): glyphs 17–28 input px wide, gaps
+ * Tuned on test/fixtures/synthetic-pages letterboxed to 1024 (×0.60): glyphs 17–28 input px wide, gaps
  * between the columns of one balloon ≥ 6.6 input px, balloon outlines and panel borders 2–4 px thick.
  */
 export const TINY_DETECTOR = {

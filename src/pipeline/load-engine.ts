@@ -1,11 +1,18 @@
 import type { Config } from '../config.ts';
+import type { HealthOutput } from '../contract/output.ts';
 import { WorkerError } from '../errors.ts';
-import type { LoadedEngine } from '../handler/create-handler.ts';
 import type { Logger } from '../logger.ts';
 import { loadModels } from '../models/load-models.ts';
 import { resolveModelsDir } from '../models/resolve-models-dir.ts';
 import { warmUp } from '../models/warm-up.ts';
 import { createOcrEngine } from './ocr-engine.ts';
+import type { PageEngine } from './page-engine.ts';
+
+/** The engine once models are loaded, with what `health` reports about them. */
+export interface LoadedEngine {
+  engine: PageEngine;
+  models: HealthOutput['models'];
+}
 
 /** Start-up: find (or generate) the models, open the sessions once, warm them up, build the engine. */
 export async function loadEngine(config: Readonly<Config>, log: Logger): Promise<LoadedEngine> {
