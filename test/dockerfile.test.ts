@@ -80,11 +80,12 @@ describe('Dockerfile', () => {
     expect(Number(node)).toBeGreaterThanOrEqual(Number(JSON.parse(read('package.json')).engines.node.replace(/\D/g, '')));
   });
 
-  it('ships in src/ only what the worker runs: every module is reached from handler.ts, tests stay out', () => {
+  it('ships in src/ only what runs: every module is reached from handler.ts or the ocr command, tests stay out', () => {
     expect(instructions).toContain('COPY src src');
     expect(ignored).toContain('**/*.test.ts');
     const shipped = filesUnder('src').filter((f) => !f.endsWith('.test.ts'));
-    const reached = importedFrom('handler.ts');
+    // the two entry points: the worker, and the `ocr` command (package.json bin) usable in the image too
+    const reached = importedFrom('src/cli/main.ts', importedFrom('handler.ts'));
     // besides modules, only the demo page's static files (served to the browser, not imported)
     const unreached = shipped.filter((f) => !reached.has(f) && !f.startsWith('src/runners/local-api/demo/'));
     expect(unreached).toEqual([]);
