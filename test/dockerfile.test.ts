@@ -77,7 +77,10 @@ describe('Dockerfile', () => {
     expect(readme).toContain(args.CUDA_IMAGE);
     const node = args.NODE_IMAGE.match(/^node:(\d+)-/)![1];
     expect(readme).toContain(`Node.js ${node}`);
-    expect(Number(node)).toBeGreaterThanOrEqual(Number(JSON.parse(read('package.json')).engines.node.replace(/\D/g, '')));
+    // the image's Node major is at least the major package.json's engines asks for (">=20.19" → 20)
+    const floor = (JSON.parse(read('package.json')).engines.node as string).match(/\d+/)![0];
+    expect(Number(node)).toBeGreaterThanOrEqual(Number(floor));
+    expect(readme).toContain(`Node.js ≥ ${(JSON.parse(read('package.json')).engines.node as string).replace(/^>=/, '')}`);
   });
 
   it('ships in src/ only what the worker runs: every module is reached from handler.ts, tests stay out', () => {
