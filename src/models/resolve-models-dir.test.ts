@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,15 @@ describe('resolveModelsDir', () => {
     const written = statSync(path.join(dir, 'encoder_model.onnx')).mtimeMs;
     expect(await resolveModelsDir(models('always'), silentLogger())).toBe(dir);
     expect(statSync(path.join(dir, 'encoder_model.onnx')).mtimeMs).toBe(written);
+  });
+
+  it('answers MODEL_LOAD with the generator\'s error line when generating fails', async () => {
+    // a file where the models folder should be: the generator cannot create stand-in/ below it
+    const file = path.join(root, 'not-a-folder');
+    writeFileSync(file, '');
+    const err = await resolveModelsDir({ dir: file, standIn: 'auto' } as Config['models'], silentLogger()).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'MODEL_LOAD', message: expect.stringMatching(/generating stand-ins in .*not-a-folder\/stand-in failed: Error: ENOTDIR/) });
+    expect((err as Error).message).not.toMatch(/\n/);
   });
 
   it('never generates with STAND_IN_MODELS=never: the configured folder is loaded (and fails there)', async () => {

@@ -47,8 +47,10 @@ async function generateStandIns(modelsDir: string, outDir: string): Promise<void
     // run from the repository, where `--import tsx` resolves, whatever the caller's working directory
     await promisify(execFile)(process.execPath, args, { cwd: REPO, encoding: 'utf8' });
   } catch (cause) {
-    const stderr = (cause as { stderr?: string }).stderr?.trim();
-    throw new WorkerError('MODEL_LOAD', `model files missing in ${modelsDir} and generating stand-ins in ${outDir} failed: ${stderr || (cause as Error).message}`, { cause });
+    // the child's error line, not its stack (e.g. "Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'onnx-proto' …")
+    const lines = ((cause as { stderr?: string }).stderr ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+    const reason = lines.find((l) => /^\w*Error\b/.test(l)) ?? lines.at(-1) ?? (cause as Error).message;
+    throw new WorkerError('MODEL_LOAD', `model files missing in ${modelsDir} and generating stand-ins in ${outDir} failed: ${reason}`, { cause });
   }
 }
 
