@@ -22,22 +22,8 @@ const PATTERNS: [RegExp, string][] = [
  */
 const PENDING = new Set([
   'scripts/bench/bench-engine.ts',
-  'scripts/generate-stand-in-models.ts',
-  'scripts/onnx/decoder-parts.ts',
-  'scripts/onnx/decoder.ts',
-  'scripts/onnx/detector-real.ts',
-  'scripts/onnx/detector-tiny-blocks.ts',
-  'scripts/onnx/detector-tiny.test.ts',
-  'scripts/onnx/detector-tiny.ts',
-  'scripts/onnx/encoder.ts',
-  'scripts/onnx/model-io.ts',
-  'scripts/onnx/vocab.ts',
   'src/config.ts',
   'src/recognizer/manga-ocr-session.ts',
-  'src/runners/local-api/build-api.ts',
-  'src/runners/local-api/job-store.ts',
-  'src/runners/local-api/webhook.ts',
-  'src/sources/natural-sort.ts',
 ]);
 
 if (process.argv.includes('--help')) {

@@ -77,21 +77,29 @@ describe('Dockerfile', () => {
     expect(readme).toContain(args.CUDA_IMAGE);
     const node = args.NODE_IMAGE.match(/^node:(\d+)-/)![1];
     expect(readme).toContain(`Node.js ${node}`);
-    expect(Number(node)).toBeGreaterThanOrEqual(Number(JSON.parse(read('package.json')).engines.node.replace(/\D/g, '')));
+    // the image's Node major is at least the major package.json's engines asks for (">=20.19" → 20)
+    const floor = (JSON.parse(read('package.json')).engines.node as string).match(/\d+/)![0];
+    expect(Number(node)).toBeGreaterThanOrEqual(Number(floor));
+    expect(readme).toContain(`Node.js ≥ ${(JSON.parse(read('package.json')).engines.node as string).replace(/^>=/, '')}`);
   });
 
-  it('ships in src/ only what runs: every module is reached from handler.ts or the ocr command, tests stay out', () => {
+  it('ships in src/ only what the worker runs: every module is reached from handler.ts, tests stay out', () => {
     expect(instructions).toContain('COPY src src');
     expect(ignored).toContain('**/*.test.ts');
-    const shipped = filesUnder('src').filter((f) => !f.endsWith('.test.ts'));
-    // the two entry points: the worker, and the `ocr` command (package.json bin) usable in the image too
-    const reached = importedFrom('src/cli/main.ts', importedFrom('handler.ts'));
+    const isIgnored = (f: string) => ignored.some((pattern) => f === pattern || f.startsWith(`${pattern}/`));
+    const shipped = filesUnder('src').filter((f) => !f.endsWith('.test.ts') && !isIgnored(f));
+    const reached = importedFrom('handler.ts');
     // besides modules, only the demo page's static files (served to the browser, not imported)
     const unreached = shipped.filter((f) => !reached.has(f) && !f.startsWith('src/runners/local-api/demo/'));
     expect(unreached).toEqual([]);
+    expect([...reached].filter(isIgnored)).toEqual([]);
     // and it reaches nothing the image lacks (test helpers, scripts), but for the stand-in generator,
-    // imported only when models are missing and STAND_IN_MODELS allows generating them (never in the image)
+    // which src/models/resolve-models-dir.ts runs as a program when models are missing and
+    // STAND_IN_MODELS allows generating them (never in the image)
     expect([...reached].filter((f) => f !== 'handler.ts' && !f.startsWith('src/'))).toEqual(['scripts/generate-stand-in-models.ts']);
+    // run, never imported: no module of the worker loads code from scripts/ or test/
+    const IMPORT_OUTSIDE = /(?:from\s+|import\s*\(\s*|import\s+)'(?:\.\.\/)+(?:scripts|test)\//;
+    expect(filesUnder('src').filter((f) => !f.endsWith('.test.ts') && IMPORT_OUTSIDE.test(read(f)))).toEqual([]);
   });
 
   it('has RunPod Hub files whose test job is test_input.json', () => {

@@ -39,7 +39,7 @@ const region = (map: Float32Array, [x1, y1, x2, y2]: Box) => {
   return { min, max, mean: sum / ((x2 - x1 + 1) * (y2 - y1 + 1)) };
 };
 
-/** Bounding boxes of the 8-connected regions where `map > 0.3` (the DB bitmap of spec §2.6). */
+/** Bounding boxes of the 8-connected regions where `map > 0.3` (the DB bitmap of kha-white/comic-text-detector utils/db_utils.py `boxes_from_bitmap`). */
 function regions(map: Float32Array): Box[] {
   const seen = new Uint8Array(N * N);
   const found: Box[] = [];

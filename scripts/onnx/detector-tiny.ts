@@ -54,7 +54,7 @@ export function buildTinyDetector(): Uint8Array {
   const minus = (a: string, b: string) => g.op('Relu', [g.op('Sub', [a, b])]);
   const open = (x: string, kh: number, kw: number) => dilate(net, erode(net, x, kh, kw), kh, kw);
 
-  // Channel order (BGR vs RGB, spec §2.2) does not matter: ink is the channel mean.
+  // Channel order (BGR vs RGB, kha-white/comic-text-detector inference.py `preprocess_img`) does not matter: ink is the channel mean.
   const ink1024 = g.op('Sub', [g.constF([1]), g.op('ReduceMean', [images], { axes: [1], keepdims: 1 })]);
   const ink = pool(ink1024, 'AveragePool', 1024 / WORK);
 
