@@ -51,8 +51,10 @@ PAD, CLS, SEP = 0, 2, 3
 # The values were chosen by measuring `generate` on the line crops of the six synthetic pages; the README
 # ("How we know it matches Mokuro") gives the resulting line lengths.
 LOGIT_SCALE = 12.0
-EOS_BIAS = 4.0
+EOS_BIAS = 19.0
 OTHER_SPECIALS_BIAS = -20.0
+CROSS_ATTENTION_SCALE = 4.0
+PATCH_SCALE = 4.0
 
 SIZES = {"small": 2, "full": 12}  # encoder layers; everything else is the real size in both
 
@@ -110,6 +112,13 @@ def build_model(encoder_layers: int) -> VisionEncoderDecoderModel:
         head.decoder.weight.mul_(LOGIT_SCALE)
         head.bias[:5] = OTHER_SPECIALS_BIAS
         head.bias[SEP] = EOS_BIAS
+        for layer in model.decoder.bert.encoder.layer:
+            cross = layer.crossattention
+            cross.self.value.weight.mul_(CROSS_ATTENTION_SCALE)
+            cross.output.dense.weight.mul_(CROSS_ATTENTION_SCALE)
+            cross.self.query.weight.mul_(CROSS_ATTENTION_SCALE)
+            cross.self.key.weight.mul_(CROSS_ATTENTION_SCALE)
+        model.encoder.embeddings.patch_embeddings.projection.weight.mul_(PATCH_SCALE)
     return model.eval()
 
 
