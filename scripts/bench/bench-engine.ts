@@ -12,7 +12,8 @@ import { createHandler, type Handler } from '../../src/handler/create-handler.ts
 import { silentLogger } from '../../src/logger.ts';
 import { loadModels, type LoadedModels } from '../../src/models/load-models.ts';
 import { createOcrEngine } from '../../src/pipeline/ocr-engine.ts';
-import { MODEL_DIRS } from './bench-models.ts';
+import { createDecoder } from '../../src/recognizer/manga-ocr-session.ts';
+import { KV_DIR, MODEL_DIRS } from './bench-models.ts';
 import type { ModelClock } from './model-clock.ts';
 
 /**
@@ -23,7 +24,10 @@ export const TOKENS_PER_LINE = 20;
 
 export interface BenchEngineOptions {
   decoding: 'beam' | 'greedy';
-  /** false drops the with-past decoder, so every step re-runs the prefix */
+  /**
+   * false: production's plain decoder, every step re-runs the prefix (the pinned export has no KV
+   * decoder); true: the same weights as an optimum KV pair, for the comparison
+   */
   kvCache: boolean;
   batchSize?: number;
   threads?: number;
@@ -44,14 +48,46 @@ export function benchConfig(o: { decoding: 'beam' | 'greedy'; batchSize?: number
   });
 }
 
+/** The real-size decoder as a KV pair (decoder emitting present.*, with-past decoder): not production's. */
+export interface KvPair {
+  decoder: ort.InferenceSession;
+  decoderWithPast: ort.InferenceSession;
+}
+
+export interface BenchModels {
+  real: LoadedModels;
+  lines: ort.InferenceSession;
+  kv: KvPair;
+  release(): Promise<void>;
+}
+
 /** Open the real-size sessions once; engines for each setting are then cheap to build. */
-export async function openBenchModels(threads?: number): Promise<{ real: LoadedModels; lines: ort.InferenceSession }> {
+export async function openBenchModels(threads?: number): Promise<BenchModels> {
   const config = benchConfig({ decoding: 'beam', threads });
   const real = await loadModels({ ...config.models, dir: MODEL_DIRS.real }, silentLogger());
-  const lines = await ort.InferenceSession.create(`${MODEL_DIRS.tiny}/comictextdetector.pt.onnx`, {
-    intraOpNumThreads: config.models.intraOpThreads || availableParallelism(),
-  });
-  return { real, lines };
+  const options = { intraOpNumThreads: config.models.intraOpThreads || availableParallelism() };
+  const lines = await ort.InferenceSession.create(`${MODEL_DIRS.tiny}/comictextdetector.pt.onnx`, options);
+  const kv = {
+    decoder: await ort.InferenceSession.create(`${KV_DIR}/decoder_model.onnx`, options),
+    decoderWithPast: await ort.InferenceSession.create(`${KV_DIR}/decoder_with_past_model.onnx`, options),
+  };
+  const release = async () => {
+    await Promise.all([real.release(), lines.release(), kv.decoder.release(), kv.decoderWithPast.release()]);
+  };
+  return { real, lines, kv, release };
+}
+
+/**
+ * The decoder sessions a run uses: production's plain decoder, or the KV pair. Checks that the
+ * recogniser will really take that path (createDecoder picks it from the sessions' I/O).
+ */
+export function decoderSessions(models: Pick<BenchModels, 'real' | 'kv'>, kvCache: boolean, clock: ModelClock) {
+  const sessions = kvCache
+    ? { decoder: clock.wrap(models.kv.decoder, 'decoder'), decoderWithPast: clock.wrap(models.kv.decoderWithPast, 'decoder') }
+    : { decoder: clock.wrap(models.real.decoder, 'decoder'), decoderWithPast: undefined };
+  const kind = createDecoder(sessions).kind;
+  if ((kind === 'plain') === kvCache) throw new Error(`benchmark: expected the ${kvCache ? 'KV' : 'plain'} decoder path, the sessions give ${kind}`);
+  return sessions;
 }
 
 /** a cheap fingerprint of a letterboxed page tensor: the same page always letterboxes the same */
@@ -94,15 +130,14 @@ function pairedDetector(real: ort.InferenceSession, findLines: ReturnType<typeof
   });
 }
 
-export function benchHandler(models: { real: LoadedModels; lines: ort.InferenceSession }, o: BenchEngineOptions): Handler {
+export function benchHandler(models: BenchModels, o: BenchEngineOptions): Handler {
   const { real, lines } = models;
   const { clock } = o;
   const timed: LoadedModels = {
     ...real,
     detector: pairedDetector(clock.wrap(real.detector, 'detector'), lineFinder(o.standInClock.wrap(lines, 'lines stand-in'), o.lineCache)),
     encoder: clock.wrap(real.encoder, 'encoder'),
-    decoder: clock.wrap(real.decoder, 'decoder'),
-    decoderWithPast: o.kvCache && real.decoderWithPast ? clock.wrap(real.decoderWithPast, 'decoder') : undefined,
+    ...decoderSessions(models, o.kvCache, clock),
   };
   const config = benchConfig(o);
   const engine = createOcrEngine(timed, config, { decode: { maxNewTokens: o.tokens ?? TOKENS_PER_LINE }, pageCacheEntries: 0 });

@@ -8,11 +8,10 @@ import { pageChunks } from '../../src/crop/page-chunks.ts';
 import { createDetector } from '../../src/detector/detect-page.ts';
 import { decodePageBytes } from '../../src/image/decode-page.ts';
 import type { RawImage } from '../../src/image/raw-image.ts';
-import type { LoadedModels } from '../../src/models/load-models.ts';
 import { createDecoder, createEncoder } from '../../src/recognizer/manga-ocr-session.ts';
 import { createNativeLogSumExp } from '../../src/recognizer/log-sum-exp.ts';
 import { createRecognizer } from '../../src/recognizer/recognizer.ts';
-import { TOKENS_PER_LINE, benchConfig, lineFinder, type LineOutputs } from './bench-engine.ts';
+import { TOKENS_PER_LINE, benchConfig, decoderSessions, lineFinder, type BenchModels, type LineOutputs } from './bench-engine.ts';
 import type { ModelClock } from './model-clock.ts';
 import type { WorkloadPage } from './workload.ts';
 
@@ -55,17 +54,16 @@ export async function workloadCrops(pages: readonly WorkloadPage[], lines: ort.I
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
 export async function timeRecognizer(
-  real: LoadedModels,
+  models: Pick<BenchModels, 'real' | 'kv'>,
   clock: ModelClock,
   crops: readonly RawImage[],
   o: { label: string; decoding: 'beam' | 'greedy'; kvCache: boolean; batchSize: number; calls: 'batched' | 'per-chunk' },
 ): Promise<RecognizerRun> {
+  const { real } = models;
+  const decoder = createDecoder(decoderSessions(models, o.kvCache, clock));
   const recognizer = createRecognizer({
     encode: createEncoder(clock.wrap(real.encoder, 'encoder')),
-    decoder: createDecoder({
-      decoder: clock.wrap(real.decoder, 'decoder'),
-      decoderWithPast: o.kvCache && real.decoderWithPast ? clock.wrap(real.decoderWithPast, 'decoder') : undefined,
-    }),
+    decoder,
     vocab: real.vocabText,
     batchSize: o.batchSize,
     decoding: o.decoding,
