@@ -1,5 +1,7 @@
 /**
- * `npm run parity -- [PAGES_DIR] [--models DIR] [--size small|full]`: Mokuro 0.2.5 as the oracle.
+ * `npm run parity -- [PAGES_DIR] [--models DIR] [--size small|full] [--reuse-oracle]`: Mokuro 0.2.5 as the
+ * oracle (`--reuse-oracle` takes Mokuro's results of the last run from .cache/parity, when re-running the
+ * worker side only).
  *
  * 1. oracle/setup.sh makes (or reuses) the Python environment under .cache/oracle;
  * 2. oracle/make_replicas.py makes (or reuses) replicas of the pinned manga-ocr export (optimum's
@@ -15,7 +17,7 @@
  * to artifacts/parity.json.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -56,11 +58,13 @@ function ensureReplicas(python: string, size: string): string {
   return path.join(CACHE, 'replicas', size);
 }
 
-function runOracle(python: string, models: string, pages: string[]): { oracle: OracleOutput; tensors: Float32Array } {
+function runOracle(python: string, models: string, pages: string[], reuse: boolean): { oracle: OracleOutput; tensors: Float32Array } {
   const out = path.join(CACHE, 'parity');
   mkdirSync(out, { recursive: true });
   const [json, f32] = [path.join(out, 'mokuro.json'), path.join(out, 'crops.f32')];
-  run(python, ['oracle/mokuro_pages.py', '--models', models, '--out', json, '--tensors', f32, '--mirrored', ...pages], 'oracle/mokuro_pages.py');
+  if (!reuse || !existsSync(json)) {
+    run(python, ['oracle/mokuro_pages.py', '--models', models, '--out', json, '--tensors', f32, '--mirrored', ...pages], 'oracle/mokuro_pages.py');
+  }
   const bytes = readFileSync(f32);
   return {
     oracle: JSON.parse(readFileSync(json, 'utf8')) as OracleOutput,
@@ -70,7 +74,7 @@ function runOracle(python: string, models: string, pages: string[]): { oracle: O
 
 /** The worker's production path on a models folder of unpinned files. */
 function workerConfig(models: string) {
-  return loadConfig([], { ...process.env, MODELS_DIR: models, MODELS_VERIFY: 'off', STAND_IN_MODELS: 'never', PAGE_CACHE_ENTRIES: '0' });
+  return loadConfig([], { EXECUTION_PROVIDERS: 'cpu', ...process.env, MODELS_DIR: models, MODELS_VERIFY: 'off', STAND_IN_MODELS: 'never', PAGE_CACHE_ENTRIES: '0' });
 }
 
 async function runWorker(models: string, pages: string[]): Promise<ProcessOutput> {
@@ -98,7 +102,7 @@ function lineCause(verdicts: CropVerdict[], page: string, block: number, line: n
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { models: { type: 'string' }, size: { type: 'string', default: 'small' } },
+    options: { models: { type: 'string' }, size: { type: 'string', default: 'small' }, 'reuse-oracle': { type: 'boolean', default: false } },
   });
   const pagesDir = path.resolve(positionals[0] ?? path.join(ROOT, 'test/fixtures/synthetic-pages'));
   const pages = readdirSync(pagesDir)
@@ -111,7 +115,7 @@ async function main(): Promise<number> {
   const python = oraclePython();
   const models = values.models ? path.resolve(values.models) : ensureReplicas(python, values.size!);
   const t1 = performance.now();
-  const { oracle, tensors } = runOracle(python, models, pages);
+  const { oracle, tensors } = runOracle(python, models, pages, values['reuse-oracle']!);
   const t2 = performance.now();
   const ours = await runWorker(models, pages);
   if (ours.stats.models !== 'unverified') throw new Error(`expected the worker to run the replicas as unverified models, it says ${ours.stats.models}`);
