@@ -67,7 +67,7 @@ async function sequenceScore(step: DecoderStep, tokens: number[], vocab: number)
 }
 
 /** Replays the beam search's candidate ranking on recorded logits: the smallest gap that decided a step. */
-function smallestDecidingGap(calls: { prefixes: number[][]; logits: Float32Array }[], vocab: number): number {
+export function smallestDecidingGap(calls: { prefixes: number[][]; logits: Float32Array }[], vocab: number): number {
   const k = DEFAULT_DECODE_OPTIONS.numBeams;
   const scoreOf = new Map<string, number>([[String(START_ID), 0]]);
   let min = Infinity;

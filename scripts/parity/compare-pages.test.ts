@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MokuroPage } from '../../src/contract/mokuro.ts';
 import { comparePage } from './compare-pages.ts';
-import { generatedTokens } from './beam-vs-generate.ts';
+import { generatedTokens, smallestDecidingGap } from './beam-vs-generate.ts';
 
 const page = (blocks: MokuroPage['blocks']): MokuroPage => ({ version: '0.2.5', img_width: 100, img_height: 200, img_path: 'p.png', blocks });
 const block = (over: Partial<MokuroPage['blocks'][number]> = {}): MokuroPage['blocks'][number] => ({
@@ -42,5 +42,25 @@ describe('generatedTokens', () => {
     expect(generatedTokens([2, 10, 3, 0, 0])).toEqual([10]);
     expect(generatedTokens([2, 3])).toEqual([]);
     expect(generatedTokens([2, 10, 0, 11])).toEqual([10, 0, 11]); // at the length cap: no EOS, a real 0 kept
+  });
+});
+
+describe('smallestDecidingGap', () => {
+  const V = 8;
+  const row = (values: Record<number, number>) => {
+    const r = new Float32Array(V).fill(-20);
+    for (const [v, x] of Object.entries(values)) r[Number(v)] = x;
+    return r;
+  };
+  const gapOf = (first: Float32Array) => smallestDecidingGap([{ prefixes: [[2]], logits: first }], V);
+
+  it('is 0 when two of the deciding candidates score the same', () => {
+    expect(gapOf(row({ 5: 3, 6: 3, 7: 1, 4: 0.5, 3: 0, 1: -1, 0: -2, 2: -3 }))).toBe(0);
+  });
+
+  it('is the smallest gap among the top 2·beams + 1 candidates, in log-probability', () => {
+    // 9 candidates spaced 1 apart except one pair 0.25 apart; a gap further down does not count
+    const spaced = new Float32Array([8, 7, 6, 5, 4, 3, 2.25, 2]);
+    expect(gapOf(spaced)).toBeCloseTo(0.25, 5);
   });
 });
