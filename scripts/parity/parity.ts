@@ -17,6 +17,7 @@
  * to artifacts/parity.json.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,7 +62,9 @@ function ensureReplicas(python: string, size: string): string {
 function runOracle(python: string, models: string, pages: string[], reuse: boolean): { oracle: OracleOutput; tensors: Float32Array } {
   const out = path.join(CACHE, 'parity');
   mkdirSync(out, { recursive: true });
-  const [json, f32] = [path.join(out, 'mokuro.json'), path.join(out, 'crops.f32')];
+  // one cache per set of pages and models, so --reuse-oracle never answers for other pages
+  const tag = createHash('sha256').update([models, ...pages].join('\n')).digest('hex').slice(0, 12);
+  const [json, f32] = [path.join(out, `mokuro-${tag}.json`), path.join(out, `crops-${tag}.f32`)];
   if (!reuse || !existsSync(json)) {
     run(python, ['oracle/mokuro_pages.py', '--models', models, '--out', json, '--tensors', f32, '--mirrored', ...pages], 'oracle/mokuro_pages.py');
   }
