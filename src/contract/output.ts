@@ -51,6 +51,8 @@ export const HealthOutput = z.object({
     z.object({ id: z.string(), file: z.string(), sha256: z.string(), verified: z.boolean() }),
   ),
   stand_in_models: z.boolean(),
+  /** which decoder path runs: `kv` (a cache, one token a step) or `plain` (the prefix re-run each step) */
+  decoder: z.object({ path: z.enum(['kv', 'plain']), layout: z.string(), loop: z.enum(['js', 'onnx']) }).optional(),
   versions: z.object({ worker: z.string(), mokuro_format: z.string(), node: z.string(), onnxruntime: z.string() }),
   uptime_s: z.number(),
   error: z.string().optional(),

@@ -17,8 +17,14 @@ export interface LoadedModels {
   detector: Session;
   encoder: Session;
   decoder: Session;
-  /** the KV-cache decoder, when the models folder has one */
+  /** the KV-cache decoder beside a `decoder` that outputs `present.*` (optimum's split layout) */
   decoderWithPast?: Session;
+  /**
+   * A KV-cache decoder pair for the pinned weights (kv/, exported at image build and checked
+   * against the pinned plain decoder; see docker/kv-decoder/): its first step outputs `present.*`,
+   * which the pinned `decoder_model.onnx` does not.
+   */
+  decoderKv?: { first: Session; withPast: Session };
   vocabText: string;
   info: {
     dir: string;
@@ -63,7 +69,7 @@ export async function loadModels(
     intraOpThreads: config.intraOpThreads || availableParallelism(),
   };
   const providers: Record<string, ProviderName> = {};
-  const sessions: Partial<Record<(typeof SESSIONS)[number][0] | 'decoderWithPast', Session>> = {};
+  const sessions: Partial<Record<(typeof SESSIONS)[number][0] | 'decoderWithPast' | 'decoderKvFirst' | 'decoderKvWithPast', Session>> = {};
 
   const unavailable = new Map<ProviderName, string>();
   const open = async (key: keyof typeof sessions, file: string) => {
@@ -94,9 +100,20 @@ export async function loadModels(
       ];
       if (problems.length > 0) throw new WorkerError('MODEL_LOAD', `${entry.file} is not the expected model: ${problems.join('; ')}`);
     }
-    const withPast = manifest.optional.find((m) => m.id === 'manga-ocr-decoder-with-past');
-    if (withPast && existsSync(path.join(config.dir, withPast.file))) {
-      await open('decoderWithPast', path.join(config.dir, withPast.file));
+    const optional = (id: string) => {
+      const entry = manifest.optional.find((m) => m.id === id);
+      return entry && existsSync(path.join(config.dir, entry.file)) ? path.join(config.dir, entry.file) : undefined;
+    };
+    const withPast = optional('manga-ocr-decoder-with-past');
+    if (withPast) await open('decoderWithPast', withPast);
+    const kvFirst = optional('manga-ocr-decoder-kv-first');
+    const kvWithPast = optional('manga-ocr-decoder-kv-with-past');
+    if (Boolean(kvFirst) !== Boolean(kvWithPast)) {
+      throw new WorkerError('MODEL_LOAD', `the KV-cache decoder needs both kv/decoder_model.onnx and kv/decoder_with_past_model.onnx in ${config.dir}, found one`);
+    }
+    if (kvFirst && kvWithPast) {
+      await open('decoderKvFirst', kvFirst);
+      await open('decoderKvWithPast', kvWithPast);
     }
   } catch (err) {
     await Promise.all(Object.values(sessions).map((s) => s?.release()));
@@ -112,6 +129,7 @@ export async function loadModels(
     encoder: sessions.encoder!,
     decoder: sessions.decoder!,
     decoderWithPast: sessions.decoderWithPast,
+    decoderKv: sessions.decoderKvFirst && sessions.decoderKvWithPast ? { first: sessions.decoderKvFirst, withPast: sessions.decoderKvWithPast } : undefined,
     vocabText,
     info: { dir: config.dir, files, standIn, providers, load_ms },
     release: async () => {

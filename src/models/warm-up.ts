@@ -22,7 +22,7 @@ function feeds(session: Session): Record<string, ort.Tensor> {
  */
 export async function warmUp(models: LoadedModels): Promise<number> {
   const t0 = performance.now();
-  for (const session of [models.detector, models.encoder, models.decoder, models.decoderWithPast]) {
+  for (const session of [models.detector, models.encoder, models.decoder, models.decoderWithPast, models.decoderKv?.first, models.decoderKv?.withPast]) {
     if (session) await session.run(feeds(session));
   }
   return Math.round(performance.now() - t0);

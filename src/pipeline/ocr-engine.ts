@@ -5,6 +5,7 @@ import type { MokuroBlock } from '../contract/mokuro.ts';
 import { lineTexts, pageChunks } from '../crop/page-chunks.ts';
 import { createDetector } from '../detector/detect-page.ts';
 import { WorkerError, isWorkerError } from '../errors.ts';
+import { decoderSessions } from '../models/decoder-sessions.ts';
 import type { LoadedModels } from '../models/load-models.ts';
 import { createDecoder, createEncoder } from '../recognizer/manga-ocr-session.ts';
 import type { DecodeOptions } from '../recognizer/decoding.ts';
@@ -52,7 +53,7 @@ export function createOcrEngine(
   });
   const onGpu = models.info.providers.encoder !== 'cpu';
   const encode = createEncoder(models.encoder);
-  const decoder = createDecoder({ decoder: models.decoder, decoderWithPast: models.decoderWithPast });
+  const decoder = createDecoder(decoderSessions(models));
   const rowLogSumExp = createNativeLogSumExp();
   const recognizers = new Map<'beam' | 'greedy', Recognizer>();
   const recognizer = (mode: 'beam' | 'greedy') => {
@@ -80,6 +81,7 @@ export function createOcrEngine(
   const engine: PageEngine = {
     providers: models.info.providers,
     standIn: models.info.standIn,
+    decoder: { path: decoder.kind === 'plain' ? 'plain' : 'kv', layout: decoder.kind, loop: 'js' },
     async processPage(image, options, signal) {
       // announced before detection, so a page in flight behind this one merges its crops with ours
       const ticket = batcher.expect();

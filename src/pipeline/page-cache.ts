@@ -25,6 +25,7 @@ export function withPageCache(engine: PageEngine, maxEntries = PAGE_CACHE_ENTRIE
   return {
     providers: engine.providers,
     standIn: engine.standIn,
+    decoder: engine.decoder,
     cacheSize: () => cache.size,
     async processPage(image, options, signal) {
       const key = pageKey(image, options);

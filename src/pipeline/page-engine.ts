@@ -19,4 +19,16 @@ export interface PageEngine {
   /** the execution provider per model, for stats */
   providers: Record<string, string>;
   standIn: boolean;
+  /** which decoder path runs (health): see DecoderInfo */
+  decoder?: DecoderInfo;
+}
+
+/**
+ * `path`: `kv` feeds only the newest token and a cache, `plain` re-runs the whole prefix each step;
+ * `layout`: the export it runs on (manga-ocr-session.ts); `loop`: where the search runs.
+ */
+export interface DecoderInfo {
+  path: 'kv' | 'plain';
+  layout: string;
+  loop: 'js' | 'onnx';
 }

@@ -1,0 +1,63 @@
+/**
+ * The KV-cache decoder gives the pinned plain decoder's tokens: every line crop of the given pages,
+ * beam search as Mokuro runs it (4 beams, no-repeat-3, length penalty 2, early stop, cap 300), through
+ * `decoder_model.onnx` (the prefix re-run each step) and through `kv/decoder_model.onnx` +
+ * `kv/decoder_with_past_model.onnx`, on the same encoder states. Exits 1 on any difference.
+ *
+ * The Docker build runs it on the real weights (test_input.json's page); here it runs on the
+ * faithful replicas (random weights never emit EOS, so a token cap keeps the plain path's O(T²)
+ * re-runs affordable).
+ *
+ *   node --import tsx scripts/check-kv-decoder.ts --models DIR [--detector FILE] [--max-tokens N]
+ *        [--batch N] [--min-lines N] PAGE_OR_DIR_OR_TEST_INPUT...
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import ort from 'onnxruntime-node';
+import { MAX_LENGTH } from '../src/recognizer/decoding.ts';
+import { compareDecoders } from './kv/compare-decoders.ts';
+import { pageCrops, readPages } from './kv/page-crops.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    models: { type: 'string' },
+    detector: { type: 'string' },
+    'max-tokens': { type: 'string', default: String(MAX_LENGTH - 1) },
+    batch: { type: 'string', default: '8' },
+    'min-lines': { type: 'string', default: '1' },
+  },
+});
+if (!values.models || positionals.length === 0) {
+  console.error('usage: check-kv-decoder.ts --models DIR [--detector FILE] [--max-tokens N] [--batch N] [--min-lines N] PAGES...');
+  process.exit(2);
+}
+const dir = values.models;
+const open = (file: string) => ort.InferenceSession.create(join(dir, file));
+const say = (line: string) => console.error(`[check-kv-decoder] ${line}`);
+
+const pages = await pageCrops(readPages(positionals), values.detector ?? join(dir, 'comictextdetector.pt.onnx'));
+say(`${pages.length} pages, ${pages.reduce((n, p) => n + p.crops.length, 0)} line crops`);
+const paths = {
+  encoder: await open('encoder_model.onnx'),
+  plain: await open('decoder_model.onnx'),
+  kv: { first: await open('kv/decoder_model.onnx'), withPast: await open('kv/decoder_with_past_model.onnx') },
+};
+const maxNewTokens = Number(values['max-tokens']);
+const result = await compareDecoders(paths, pages, { decode: { mode: 'beam', maxNewTokens }, batchSize: Number(values.batch) });
+for (const d of result.differences) say(`DIFFERENT ${d.page} line ${d.line}: plain ${d.plain.join(' ')} | kv ${d.kv.join(' ')}`);
+const summary = {
+  lines: result.lines,
+  identical: result.identical,
+  different: result.differences.length,
+  max_new_tokens: maxNewTokens,
+  plain_decoder_ms: Math.round(result.plain_decoder_ms),
+  kv_decoder_ms: Math.round(result.kv_decoder_ms),
+};
+console.log(JSON.stringify(summary));
+const minLines = Number(values['min-lines']);
+if (result.lines < minLines) {
+  say(`only ${result.lines} line crops (want at least ${minLines}): nothing was compared`);
+  process.exit(1);
+}
+process.exit(result.differences.length === 0 ? 0 : 1);
