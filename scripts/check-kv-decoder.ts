@@ -26,10 +26,22 @@ const { values, positionals } = parseArgs({
     'max-tokens': { type: 'string', default: String(MAX_LENGTH - 1) },
     batch: { type: 'string', default: '8' },
     'min-lines': { type: 'string', default: '1' },
+    help: { type: 'boolean', default: false },
   },
 });
+const USAGE = `Usage: node --import tsx scripts/check-kv-decoder.ts --models DIR [options] PAGE_OR_DIR_OR_TEST_INPUT...
+  --models DIR      encoder_model.onnx, decoder_model.onnx (plain) and kv/ (the KV-cache pair)
+  --detector FILE   the detector that finds the lines (default DIR/comictextdetector.pt.onnx)
+  --max-tokens N    generated tokens per line at most (default ${MAX_LENGTH - 1}: Mokuro's cap)
+  --batch N         crops per decode (default 8)
+  --min-lines N     fail when the pages give fewer line crops (default 1)
+Exits 1 when any line's tokens differ between the plain and the KV-cache decoder.`;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 if (!values.models || positionals.length === 0) {
-  console.error('usage: check-kv-decoder.ts --models DIR [--detector FILE] [--max-tokens N] [--batch N] [--min-lines N] PAGES...');
+  console.error(USAGE);
   process.exit(2);
 }
 const dir = values.models;

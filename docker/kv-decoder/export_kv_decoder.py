@@ -69,7 +69,7 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--revision", default=None)
     args = ap.parse_args()
-    model = VisionEncoderDecoderModel.from_pretrained(args.model, revision=args.revision).eval()
+    model = VisionEncoderDecoderModel.from_pretrained(args.model, revision=args.revision, attn_implementation="eager").eval()
     decoder = model.decoder
     cfg = decoder.config
     layers, heads = cfg.num_hidden_layers, cfg.num_attention_heads
