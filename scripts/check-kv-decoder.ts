@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import ort from 'onnxruntime-node';
 import { MAX_LENGTH } from '../src/recognizer/decoding.ts';
-import { compareDecoders } from './kv/compare-decoders.ts';
+import { compareTokens, graphSearch, jsSearch } from './kv/compare-decoders.ts';
 import { pageCrops, readPages } from './kv/page-crops.ts';
 
 const { values, positionals } = parseArgs({
@@ -26,6 +26,8 @@ const { values, positionals } = parseArgs({
     'max-tokens': { type: 'string', default: String(MAX_LENGTH - 1) },
     batch: { type: 'string', default: '8' },
     'min-lines': { type: 'string', default: '1' },
+    graph: { type: 'string' },
+    'no-plain': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -35,6 +37,9 @@ const USAGE = `Usage: node --import tsx scripts/check-kv-decoder.ts --models DIR
   --max-tokens N    generated tokens per line at most (default ${MAX_LENGTH - 1}: Mokuro's cap)
   --batch N         crops per decode (default 8)
   --min-lines N     fail when the pages give fewer line crops (default 1)
+  --graph FILE      also compare onnxruntime's in-graph beam search (build_beam_search.py) with the
+                    worker's search through the KV-cache pair; its differences are reported, not fatal
+  --no-plain        skip the plain decoder (with --graph: only the in-graph comparison)
 Exits 1 when any line's tokens differ between the plain and the KV-cache decoder.`;
 if (values.help) {
   console.log(USAGE);
@@ -50,22 +55,29 @@ const say = (line: string) => console.error(`[check-kv-decoder] ${line}`);
 
 const pages = await pageCrops(readPages(positionals), values.detector ?? join(dir, 'comictextdetector.pt.onnx'));
 say(`${pages.length} pages, ${pages.reduce((n, p) => n + p.crops.length, 0)} line crops`);
-const paths = {
-  encoder: await open('encoder_model.onnx'),
-  plain: await open('decoder_model.onnx'),
-  kv: { first: await open('kv/decoder_model.onnx'), withPast: await open('kv/decoder_with_past_model.onnx') },
-};
+const encoder = await open('encoder_model.onnx');
+const kv = { decoder: await open('kv/decoder_model.onnx'), decoderWithPast: await open('kv/decoder_with_past_model.onnx') };
 const maxNewTokens = Number(values['max-tokens']);
-const result = await compareDecoders(paths, pages, { decode: { mode: 'beam', maxNewTokens }, batchSize: Number(values.batch) });
-for (const d of result.differences) say(`DIFFERENT ${d.page} line ${d.line}: plain ${d.plain.join(' ')} | kv ${d.kv.join(' ')}`);
-const summary = {
+const decodeOptions = { mode: 'beam' as const, maxNewTokens };
+const batch = Number(values.batch);
+const kvPath = jsSearch(encoder, kv, decodeOptions, 'kv-split');
+const plainPath = values['no-plain'] ? kvPath : jsSearch(encoder, { decoder: await open('decoder_model.onnx') }, decodeOptions, 'plain');
+const result = await compareTokens(pages, batch, plainPath, kvPath);
+for (const d of result.differences) say(`DIFFERENT ${d.page} line ${d.line}: plain ${d.a.join(' ')} | kv ${d.b.join(' ')}`);
+const summary: Record<string, number> = {
   lines: result.lines,
   identical: result.identical,
   different: result.differences.length,
   max_new_tokens: maxNewTokens,
-  plain_decoder_ms: Math.round(result.plain_decoder_ms),
-  kv_decoder_ms: Math.round(result.kv_decoder_ms),
+  plain_ms: Math.round(result.a_ms),
+  kv_ms: Math.round(result.b_ms),
 };
+if (values.graph) {
+  const graph = await ort.InferenceSession.create(values.graph);
+  const g = await compareTokens(pages, batch, kvPath, graphSearch(graph, 1 + maxNewTokens));
+  for (const d of g.differences) say(`GRAPH DIFFERS ${d.page} line ${d.line}: js ${d.a.join(' ')} | graph ${d.b.join(' ')}`);
+  Object.assign(summary, { graph_identical: g.identical, graph_different: g.differences.length, js_kv_ms: Math.round(g.a_ms), graph_ms: Math.round(g.b_ms) });
+}
 console.log(JSON.stringify(summary));
 const minLines = Number(values['min-lines']);
 if (result.lines < minLines) {
