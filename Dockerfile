@@ -32,24 +32,32 @@ RUN node --import tsx scripts/download-models.ts --dir /models
 
 # --- a KV-cache decoder for the same weights (Python only here, never at runtime) --------------
 # The pinned decoder_model.onnx has no cache: every step re-runs the whole prefix. This exports the
-# decoder's first step and its with-past step from the PyTorch weights (optimum's layout and names).
+# decoder's first step and its with-past step from the PyTorch weights (optimum's layout and names),
+# then wraps the pinned encoder and that export in onnxruntime's BeamSearch op: the GPU
+# configuration's decoding loop (DECODER_LOOP), one model call per batch of crops.
 FROM ${PYTHON_IMAGE} AS kv-export
 ARG MANGA_OCR_REVISION
 COPY docker/kv-decoder/requirements.txt /kv/requirements.txt
 RUN pip install --no-cache-dir -r /kv/requirements.txt
-COPY docker/kv-decoder/export_kv_decoder.py /kv/
+COPY docker/kv-decoder/export_kv_decoder.py docker/kv-decoder/build_beam_search.py /kv/
 RUN python /kv/export_kv_decoder.py kha-white/manga-ocr-base /kv/out --revision ${MANGA_OCR_REVISION}
+COPY --from=models /models/encoder_model.onnx /kv/encoder_model.onnx
+RUN python /kv/build_beam_search.py /kv/encoder_model.onnx /kv/out/decoder_model.onnx \
+      /kv/out/decoder_with_past_model.onnx /kv/out/manga_ocr_beam_search.onnx \
+ && rm /kv/encoder_model.onnx
 
 # --- the build fails unless the KV-cache decoder gives the pinned decoder's tokens -------------
 # The worker's own beam search (4 beams, as Mokuro) through both decoders on every line crop of
-# test_input.json's page, on the same encoder states (scripts/check-kv-decoder.ts).
+# test_input.json's page, on the same encoder states (scripts/check-kv-decoder.ts); the in-graph
+# search's agreement with it is printed in the build log.
 FROM models AS kv-check
-COPY --from=kv-export /kv/out/decoder_model.onnx /kv/out/decoder_with_past_model.onnx /models/kv/
+COPY --from=kv-export /kv/out/decoder_model.onnx /kv/out/decoder_with_past_model.onnx /kv/out/manga_ocr_beam_search.onnx /models/kv/
 COPY package.json tsconfig.json test_input.json ./
 COPY src src
 COPY scripts/check-kv-decoder.ts scripts/check-kv-decoder.ts
 COPY scripts/kv scripts/kv
-RUN node --import tsx scripts/check-kv-decoder.ts --models /models --min-lines 3 test_input.json
+RUN node --import tsx scripts/check-kv-decoder.ts --models /models --min-lines 3 \
+      --graph /models/kv/manga_ocr_beam_search.onnx test_input.json
 
 # --- runtime ------------------------------------------------------------------------------------
 FROM ${CUDA_IMAGE}

@@ -25,6 +25,8 @@ export interface LoadedModels {
    * which the pinned `decoder_model.onnx` does not.
    */
   decoderKv?: { first: Session; withPast: Session };
+  /** the whole beam search in one model (DECODER_LOOP; src/recognizer/graph-beam-search.ts) */
+  beamSearch?: Session;
   vocabText: string;
   info: {
     dir: string;
@@ -69,7 +71,7 @@ export async function loadModels(
     intraOpThreads: config.intraOpThreads || availableParallelism(),
   };
   const providers: Record<string, ProviderName> = {};
-  const sessions: Partial<Record<(typeof SESSIONS)[number][0] | 'decoderWithPast' | 'decoderKvFirst' | 'decoderKvWithPast', Session>> = {};
+  const sessions: Partial<Record<(typeof SESSIONS)[number][0] | 'decoderWithPast' | 'decoderKvFirst' | 'decoderKvWithPast' | 'beamSearch', Session>> = {};
 
   const unavailable = new Map<ProviderName, string>();
   const open = async (key: keyof typeof sessions, file: string) => {
@@ -115,6 +117,13 @@ export async function loadModels(
       await open('decoderKvFirst', kvFirst);
       await open('decoderKvWithPast', kvWithPast);
     }
+    // the in-graph loop holds its own copy of the weights: opened only where it will run
+    const beamSearch = optional('manga-ocr-beam-search');
+    const wantLoop = config.decoderLoop === 'onnx' || (config.decoderLoop === 'auto' && providers.encoder !== 'cpu');
+    if (config.decoderLoop === 'onnx' && !beamSearch) {
+      throw new WorkerError('MODEL_LOAD', `DECODER_LOOP=onnx needs kv/manga_ocr_beam_search.onnx in ${config.dir} (built with the Docker image)`);
+    }
+    if (beamSearch && wantLoop) await open('beamSearch', beamSearch);
   } catch (err) {
     await Promise.all(Object.values(sessions).map((s) => s?.release()));
     throw err;
@@ -129,6 +138,7 @@ export async function loadModels(
     encoder: sessions.encoder!,
     decoder: sessions.decoder!,
     decoderWithPast: sessions.decoderWithPast,
+    beamSearch: sessions.beamSearch,
     decoderKv: sessions.decoderKvFirst && sessions.decoderKvWithPast ? { first: sessions.decoderKvFirst, withPast: sessions.decoderKvWithPast } : undefined,
     vocabText,
     info: { dir: config.dir, files, standIn, providers, load_ms },

@@ -10,6 +10,8 @@ import type { LoadedModels } from '../models/load-models.ts';
 import { createDecoder, createEncoder } from '../recognizer/manga-ocr-session.ts';
 import type { DecodeOptions } from '../recognizer/decoding.ts';
 import { createNativeLogSumExp } from '../recognizer/log-sum-exp.ts';
+import { createGraphSearch } from '../recognizer/graph-beam-search.ts';
+import { DEFAULT_DECODE_OPTIONS } from '../recognizer/decoding.ts';
 import { DEFAULT_BATCH_SIZE_CPU, DEFAULT_BATCH_SIZE_GPU, createRecognizer, type Recognizer } from '../recognizer/recognizer.ts';
 import type { ProcessOptions } from '../contract/input.ts';
 import type { RawImage } from '../image/raw-image.ts';
@@ -55,6 +57,9 @@ export function createOcrEngine(
   const encode = createEncoder(models.encoder);
   const decoder = createDecoder(decoderSessions(models));
   const rowLogSumExp = createNativeLogSumExp();
+  // the in-graph search is loaded only where it runs (load-models.ts); greedy stays in JS
+  const maxLength = Math.min(decode.maxLength ?? DEFAULT_DECODE_OPTIONS.maxLength, 1 + (decode.maxNewTokens ?? Infinity));
+  const graphSearch = models.beamSearch ? createGraphSearch(models.beamSearch, maxLength) : undefined;
   const recognizers = new Map<'beam' | 'greedy', Recognizer>();
   const recognizer = (mode: 'beam' | 'greedy') => {
     let r = recognizers.get(mode);
@@ -69,6 +74,7 @@ export function createOcrEngine(
         // Mokuro hands BGR crops to PIL as RGB: reading our RGB crops swapped gives the same grey
         swapRedBlue: true,
         rowLogSumExp,
+        graphSearch,
       });
       recognizers.set(mode, r);
     }
@@ -81,7 +87,7 @@ export function createOcrEngine(
   const engine: PageEngine = {
     providers: models.info.providers,
     standIn: models.info.standIn,
-    decoder: { path: decoder.kind === 'plain' ? 'plain' : 'kv', layout: decoder.kind, loop: 'js' },
+    decoder: { path: graphSearch || decoder.kind !== 'plain' ? 'kv' : 'plain', layout: graphSearch ? 'beam-search-op' : decoder.kind, loop: graphSearch ? 'onnx' : 'js' },
     async processPage(image, options, signal) {
       // announced before detection, so a page in flight behind this one merges its crops with ours
       const ticket = batcher.expect();
