@@ -5,14 +5,17 @@
  * the tiny ink-responsive stand-in supplies the blocks and lines that define the crops. The tiny
  * network's time is counted as *our* overhead, not as model time (a conservative overhead ratio).
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createHandler, type Handler } from '../../src/handler/create-handler.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { loadModels, type LoadedModels } from '../../src/models/load-models.ts';
 import { createOcrEngine } from '../../src/pipeline/ocr-engine.ts';
-import { MODEL_DIRS } from './bench-models.ts';
+import { decoderSessions } from '../../src/models/decoder-sessions.ts';
+import { BEAM_SEARCH_FILE, MODEL_DIRS, replicaModelsDir } from './bench-models.ts';
 import type { ModelClock } from './model-clock.ts';
 
 /**
@@ -25,6 +28,8 @@ export interface BenchEngineOptions {
   decoding: 'beam' | 'greedy';
   /** false drops the with-past decoder, so every step re-runs the prefix */
   kvCache: boolean;
+  /** where beam search runs: our JS loop (CPU production) or onnxruntime's BeamSearch op (the GPU configuration) */
+  loop?: 'js' | 'onnx';
   batchSize?: number;
   threads?: number;
   tokens?: number;
@@ -44,14 +49,20 @@ export function benchConfig(o: { decoding: 'beam' | 'greedy'; batchSize?: number
   });
 }
 
-/** Open the real-size sessions once; engines for each setting are then cheap to build. */
-export async function openBenchModels(threads?: number): Promise<{ real: LoadedModels; lines: ort.InferenceSession }> {
+/**
+ * Open the real-size sessions once; engines for each setting are then cheap to build. The
+ * replicas (with their KV export and in-graph search) when present, else the generated stand-ins.
+ */
+export async function openBenchModels(threads?: number): Promise<{ real: LoadedModels; lines: ort.InferenceSession; replicas: boolean }> {
   const config = benchConfig({ decoding: 'beam', threads });
-  const real = await loadModels({ ...config.models, dir: MODEL_DIRS.real }, silentLogger());
+  const replicas = replicaModelsDir();
+  const dir = replicas ?? MODEL_DIRS.real;
+  // the in-graph search is loaded too (it runs on CPU here), whenever the folder has it
+  const real = await loadModels({ ...config.models, dir, decoderLoop: replicas && existsSync(join(dir, BEAM_SEARCH_FILE)) ? 'onnx' : 'js' }, silentLogger());
   const lines = await ort.InferenceSession.create(`${MODEL_DIRS.tiny}/comictextdetector.pt.onnx`, {
     intraOpNumThreads: config.models.intraOpThreads || availableParallelism(),
   });
-  return { real, lines };
+  return { real, lines, replicas: Boolean(replicas) };
 }
 
 /** a cheap fingerprint of a letterboxed page tensor: the same page always letterboxes the same */
@@ -101,9 +112,12 @@ export function benchHandler(models: { real: LoadedModels; lines: ort.InferenceS
     ...real,
     detector: pairedDetector(clock.wrap(real.detector, 'detector'), lineFinder(o.standInClock.wrap(lines, 'lines stand-in'), o.lineCache)),
     encoder: clock.wrap(real.encoder, 'encoder'),
-    decoder: clock.wrap(real.decoder, 'decoder'),
-    decoderWithPast: o.kvCache && real.decoderWithPast ? clock.wrap(real.decoderWithPast, 'decoder') : undefined,
+    decoderWithPast: undefined,
+    ...decoderSessions(real, { kvCache: o.kvCache, wrap: (s) => clock.wrap(s, 'decoder') }),
+    decoderKv: undefined,
+    beamSearch: o.loop === 'onnx' && real.beamSearch ? clock.wrap(real.beamSearch, 'encoder+decoder (in-graph search)') : undefined,
   };
+  if (o.loop === 'onnx' && !real.beamSearch) throw new Error('the GPU configuration needs kv/manga_ocr_beam_search.onnx beside the replicas');
   const config = benchConfig(o);
   const engine = createOcrEngine(timed, config, { decode: { maxNewTokens: o.tokens ?? TOKENS_PER_LINE }, pageCacheEntries: 0 });
   return createHandler({ engine: Promise.resolve({ engine, models: [] }), config, log: silentLogger() });

@@ -9,7 +9,7 @@ const B = DEFAULT_BATCH_SIZE_CPU;
 const round = (v: number) => Math.round(v * 100) / 100;
 
 export async function runRecognizerSuite(real: LoadedModels, clock: ModelClock, crops: readonly RawImage[], say: (s: string) => void) {
-  const plan = [
+  const plan: { label: string; decoding: 'beam' | 'greedy'; kvCache: boolean; batchSize: number; calls: 'batched' | 'per-chunk'; loop?: 'js' | 'onnx' }[] = [
     { label: 'greedy, KV', decoding: 'greedy', kvCache: true, batchSize: B, calls: 'batched' },
     { label: 'greedy, re-run', decoding: 'greedy', kvCache: false, batchSize: B, calls: 'batched' },
     { label: 'beam, KV (default)', decoding: 'beam', kvCache: true, batchSize: B, calls: 'batched' },
@@ -18,7 +18,9 @@ export async function runRecognizerSuite(real: LoadedModels, clock: ModelClock, 
     { label: 'beam, KV, batch 4', decoding: 'beam', kvCache: true, batchSize: 4, calls: 'batched' },
     { label: 'beam, KV, batch 16', decoding: 'beam', kvCache: true, batchSize: 16, calls: 'batched' },
     { label: 'greedy, KV, one call per chunk', decoding: 'greedy', kvCache: true, batchSize: 1, calls: 'per-chunk' },
-  ] as const;
+  ];
+  // the GPU configuration's loop, timed on CPU: encoder and search in one call per batch
+  if (real.beamSearch) plan.push({ label: 'beam, in-graph search (GPU configuration)', decoding: 'beam', kvCache: true, batchSize: B, calls: 'batched', loop: 'onnx' });
   const runs: RecognizerRun[] = [];
   for (const p of plan) {
     say(`  ${p.label}`);
