@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   MODELS_DIR: z.string().optional().default('models'),
   /** auto: generated stand-ins when the real weights are absent; never: fail instead; always: tests */
   STAND_IN_MODELS: z.enum(['auto', 'never', 'always']).optional().default('auto'),
+  /** sha256: every model file must have its pinned checksum; off: any export with the pinned files' I/O (warned) */
+  MODELS_VERIFY: z.enum(['sha256', 'off']).optional().default('sha256'),
   /** comma-separated execution providers in order of preference */
   EXECUTION_PROVIDERS: z.string().optional().default('cuda,cpu'),
   CUDA_DEVICE_ID: intFromEnv(0),
@@ -102,6 +104,7 @@ export interface Config {
   models: {
     dir: string;
     standIn: 'auto' | 'never' | 'always';
+    verify: 'sha256' | 'off';
     providers: ProviderName[];
     deviceId: number;
     intraOpThreads: number;
@@ -217,6 +220,7 @@ export function loadConfig(
     models: {
       dir: path.resolve(cwd, e.MODELS_DIR),
       standIn: e.STAND_IN_MODELS,
+      verify: e.MODELS_VERIFY,
       providers: parseProviders(e.EXECUTION_PROVIDERS),
       deviceId: e.CUDA_DEVICE_ID,
       intraOpThreads: e.ORT_INTRA_OP_THREADS,

@@ -21,7 +21,7 @@ describe('execution providers on a machine without a GPU', () => {
   it('falls back from cuda to cpu with a warning, and health says cpu', () => {
     const r = health({ EXECUTION_PROVIDERS: 'cuda,cpu' });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).output.provider).toEqual({ detector: 'cpu', encoder: 'cpu', decoder: 'cpu', decoderWithPast: 'cpu' });
+    expect(JSON.parse(r.stdout).output.provider).toEqual({ detector: 'cpu', encoder: 'cpu', decoder: 'cpu' });
     const warning = r.logs.find((l) => l.model === 'detector' && l.provider === 'cuda');
     expect(warning).toMatchObject({ level: 40, msg: 'detector: provider cuda unavailable, falling back' });
     expect(String(warning?.reason)).not.toBe('');

@@ -14,8 +14,8 @@ import { createHandler, type Handler } from '../../src/handler/create-handler.ts
 import { silentLogger } from '../../src/logger.ts';
 import { loadModels, type LoadedModels } from '../../src/models/load-models.ts';
 import { createOcrEngine } from '../../src/pipeline/ocr-engine.ts';
-import { decoderSessions } from '../../src/models/decoder-sessions.ts';
-import { BEAM_SEARCH_FILE, MODEL_DIRS, replicaModelsDir } from './bench-models.ts';
+import { createDecoder } from '../../src/recognizer/manga-ocr-session.ts';
+import { BEAM_SEARCH_FILE, KV_DIR, MODEL_DIRS, replicaModelsDir } from './bench-models.ts';
 import type { ModelClock } from './model-clock.ts';
 
 /**
@@ -26,7 +26,10 @@ export const TOKENS_PER_LINE = 20;
 
 export interface BenchEngineOptions {
   decoding: 'beam' | 'greedy';
-  /** false drops the with-past decoder, so every step re-runs the prefix */
+  /**
+   * false: production's plain decoder, every step re-runs the prefix (the pinned export has no KV
+   * decoder); true: the same weights as an optimum KV pair, for the comparison
+   */
   kvCache: boolean;
   /** where beam search runs: our JS loop (CPU production) or onnxruntime's BeamSearch op (the GPU configuration) */
   loop?: 'js' | 'onnx';
@@ -49,20 +52,59 @@ export function benchConfig(o: { decoding: 'beam' | 'greedy'; batchSize?: number
   });
 }
 
+/** The real-size decoder as a KV pair (decoder emitting present.*, with-past decoder). */
+export interface KvPair {
+  decoder: ort.InferenceSession;
+  decoderWithPast: ort.InferenceSession;
+}
+
+export interface BenchModels {
+  real: LoadedModels;
+  lines: ort.InferenceSession;
+  kv: KvPair;
+  /** true: the manga-ocr replicas with their KV export (production's KV path); false: generated stand-ins */
+  replicas: boolean;
+  release(): Promise<void>;
+}
+
 /**
- * Open the real-size sessions once; engines for each setting are then cheap to build. The
- * replicas (with their KV export and in-graph search) when present, else the generated stand-ins.
+ * Open the real-size sessions once; engines for each setting are then cheap to build. With the
+ * replicas (bench-models.ts), their KV export is the KV pair, as in the Docker image, and the
+ * in-graph search is loaded too (it runs on CPU here); without them, the generated stand-ins and a
+ * generated KV pair.
  */
-export async function openBenchModels(threads?: number): Promise<{ real: LoadedModels; lines: ort.InferenceSession; replicas: boolean }> {
+export async function openBenchModels(threads?: number): Promise<BenchModels> {
   const config = benchConfig({ decoding: 'beam', threads });
-  const replicas = replicaModelsDir();
-  const dir = replicas ?? MODEL_DIRS.real;
-  // the in-graph search is loaded too (it runs on CPU here), whenever the folder has it
-  const real = await loadModels({ ...config.models, dir, decoderLoop: replicas && existsSync(join(dir, BEAM_SEARCH_FILE)) ? 'onnx' : 'js' }, silentLogger());
-  const lines = await ort.InferenceSession.create(`${MODEL_DIRS.tiny}/comictextdetector.pt.onnx`, {
-    intraOpNumThreads: config.models.intraOpThreads || availableParallelism(),
-  });
-  return { real, lines, replicas: Boolean(replicas) };
+  const replicaDir = replicaModelsDir();
+  const dir = replicaDir ?? MODEL_DIRS.real;
+  const decoderLoop = replicaDir && existsSync(join(dir, BEAM_SEARCH_FILE)) ? 'onnx' : 'js';
+  const real = await loadModels({ ...config.models, dir, decoderLoop }, silentLogger());
+  const options = { intraOpNumThreads: config.models.intraOpThreads || availableParallelism() };
+  const lines = await ort.InferenceSession.create(`${MODEL_DIRS.tiny}/comictextdetector.pt.onnx`, options);
+  const own = real.decoderKv
+    ? undefined
+    : {
+        decoder: await ort.InferenceSession.create(`${KV_DIR}/decoder_model.onnx`, options),
+        decoderWithPast: await ort.InferenceSession.create(`${KV_DIR}/decoder_with_past_model.onnx`, options),
+      };
+  const kv = real.decoderKv ? { decoder: real.decoderKv.first, decoderWithPast: real.decoderKv.withPast } : own!;
+  const release = async () => {
+    await Promise.all([real.release(), lines.release(), own?.decoder.release(), own?.decoderWithPast.release()]);
+  };
+  return { real, lines, kv, replicas: Boolean(replicaDir), release };
+}
+
+/**
+ * The decoder sessions a run uses: the pinned plain decoder, or the KV pair. Checks that the
+ * recogniser will really take that path (createDecoder picks it from the sessions' I/O).
+ */
+export function decoderSessions(models: Pick<BenchModels, 'real' | 'kv'>, kvCache: boolean, clock: ModelClock) {
+  const sessions = kvCache
+    ? { decoder: clock.wrap(models.kv.decoder, 'decoder'), decoderWithPast: clock.wrap(models.kv.decoderWithPast, 'decoder') }
+    : { decoder: clock.wrap(models.real.decoder, 'decoder'), decoderWithPast: undefined };
+  const kind = createDecoder(sessions).kind;
+  if ((kind === 'plain') === kvCache) throw new Error(`benchmark: expected the ${kvCache ? 'KV' : 'plain'} decoder path, the sessions give ${kind}`);
+  return sessions;
 }
 
 /** a cheap fingerprint of a letterboxed page tensor: the same page always letterboxes the same */
@@ -105,15 +147,14 @@ function pairedDetector(real: ort.InferenceSession, findLines: ReturnType<typeof
   });
 }
 
-export function benchHandler(models: { real: LoadedModels; lines: ort.InferenceSession }, o: BenchEngineOptions): Handler {
+export function benchHandler(models: BenchModels, o: BenchEngineOptions): Handler {
   const { real, lines } = models;
   const { clock } = o;
   const timed: LoadedModels = {
     ...real,
     detector: pairedDetector(clock.wrap(real.detector, 'detector'), lineFinder(o.standInClock.wrap(lines, 'lines stand-in'), o.lineCache)),
     encoder: clock.wrap(real.encoder, 'encoder'),
-    decoderWithPast: undefined,
-    ...decoderSessions(real, { kvCache: o.kvCache, wrap: (s) => clock.wrap(s, 'decoder') }),
+    ...decoderSessions(models, o.kvCache, clock),
     decoderKv: undefined,
     beamSearch: o.loop === 'onnx' && real.beamSearch ? clock.wrap(real.beamSearch, 'encoder+decoder (in-graph search)') : undefined,
   };

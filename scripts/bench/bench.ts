@@ -86,14 +86,14 @@ let recognizer: BenchResult['recognizer'] = [];
 let derived: BenchResult['derived'] = {};
 if (parts.has('recognizer')) {
   say(`recogniser comparisons on ${crops.length} crops`);
-  ({ runs: recognizer, derived } = await runRecognizerSuite(models.real, clock, crops, say));
+  ({ runs: recognizer, derived } = await runRecognizerSuite(models, clock, crops, say));
 }
 let tokens: BenchResult['tokens'];
 if (parts.has('tokens')) {
   say(`token identity on ${crops.length} crops: KV pair vs plain decoder, in-graph vs JS search`);
-  tokens = await tokenChecks(models.real, crops, DEFAULT_BATCH_SIZE_CPU);
+  tokens = await tokenChecks(models, crops, DEFAULT_BATCH_SIZE_CPU);
 }
-await models.real.release();
+await models.release();
 
 let rss: BenchResult['rss'];
 let cold_start: BenchResult['cold_start'];

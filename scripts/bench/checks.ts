@@ -26,7 +26,7 @@ export function checksOf(r: Omit<BenchResult, 'checks'>): BenchResult['checks'] 
     const x = run(label);
     return x ? round(x.decoder_ms / x.crops, 1) : null;
   };
-  const production = perLine('beam, KV (default)');
+  const production = perLine('beam, KV (production)');
   const mokuro = perLine('beam, KV, one call per chunk (Mokuro)');
   const t = r.tokens;
   const values = {

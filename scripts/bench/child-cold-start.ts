@@ -2,9 +2,9 @@
  * Run in a fresh process by the benchmark: process start → real-size models loaded → one warm-up
  * inference per session. Prints one JSON line. `performance.now()` counts from the process start.
  */
-import ort from 'onnxruntime-node';
 import { silentLogger } from '../../src/logger.ts';
 import { loadModels } from '../../src/models/load-models.ts';
+import { warmUp } from '../../src/models/warm-up.ts';
 import { createOcrEngine } from '../../src/pipeline/ocr-engine.ts';
 import { benchConfig } from './bench-engine.ts';
 import { MODEL_DIRS, replicaModelsDir } from './bench-models.ts';
@@ -15,13 +15,8 @@ const models = await loadModels({ ...config.models, dir: replicaModelsDir() ?? M
 createOcrEngine(models, config);
 const loaded = performance.now();
 
-const f32 = (dims: number[]) => new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
-await models.detector.run({ images: f32([1, 3, 1024, 1024]) });
-const hidden = await models.encoder.run({ pixel_values: f32([1, 3, 224, 224]) });
-await models.decoder.run({
-  input_ids: new ort.Tensor('int64', BigInt64Array.of(2n), [1, 1]),
-  encoder_hidden_states: hidden.last_hidden_state,
-});
+// the worker's own warm-up: every model once at the sizes it runs at, output shapes checked
+await warmUp(models);
 const ready = performance.now();
 console.log(JSON.stringify({
   imports_ms: Math.round(imported),

@@ -4,9 +4,7 @@
  * overhead ratio (wall / time inside session.run).
  */
 import { ProcessOutput } from '../../src/contract/output.ts';
-import type { LoadedModels } from '../../src/models/load-models.ts';
-import type ort from 'onnxruntime-node';
-import { benchHandler, type BenchEngineOptions } from './bench-engine.ts';
+import { benchHandler, type BenchEngineOptions, type BenchModels } from './bench-engine.ts';
 import { batchJob, type WorkloadPage } from './workload.ts';
 
 export interface PipelineResult {
@@ -38,7 +36,7 @@ export interface PipelineResult {
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
 export async function runPipeline(
-  models: { real: LoadedModels; lines: ort.InferenceSession },
+  models: BenchModels,
   pages: readonly WorkloadPage[],
   o: BenchEngineOptions,
 ): Promise<PipelineResult> {

@@ -8,13 +8,11 @@ import { pageChunks } from '../../src/crop/page-chunks.ts';
 import { createDetector } from '../../src/detector/detect-page.ts';
 import { decodePageBytes } from '../../src/image/decode-page.ts';
 import type { RawImage } from '../../src/image/raw-image.ts';
-import type { LoadedModels } from '../../src/models/load-models.ts';
 import { createDecoder, createEncoder } from '../../src/recognizer/manga-ocr-session.ts';
 import { createNativeLogSumExp } from '../../src/recognizer/log-sum-exp.ts';
 import { createRecognizer } from '../../src/recognizer/recognizer.ts';
-import { decoderSessions } from '../../src/models/decoder-sessions.ts';
 import { createGraphSearch } from '../../src/recognizer/graph-beam-search.ts';
-import { TOKENS_PER_LINE, benchConfig, lineFinder, type LineOutputs } from './bench-engine.ts';
+import { TOKENS_PER_LINE, benchConfig, decoderSessions, lineFinder, type BenchModels, type LineOutputs } from './bench-engine.ts';
 import type { ModelClock } from './model-clock.ts';
 import type { WorkloadPage } from './workload.ts';
 
@@ -59,15 +57,17 @@ export async function workloadCrops(pages: readonly WorkloadPage[], lines: ort.I
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
 export async function timeRecognizer(
-  real: LoadedModels,
+  models: Pick<BenchModels, 'real' | 'kv'>,
   clock: ModelClock,
   crops: readonly RawImage[],
   o: { label: string; decoding: 'beam' | 'greedy'; kvCache: boolean; batchSize: number; calls: 'batched' | 'per-chunk'; loop?: 'js' | 'onnx' },
 ): Promise<RecognizerRun> {
+  const { real } = models;
   const inGraph = o.loop === 'onnx' && real.beamSearch;
+  const decoder = createDecoder(decoderSessions(models, o.kvCache, clock));
   const recognizer = createRecognizer({
     encode: createEncoder(clock.wrap(real.encoder, 'encoder')),
-    decoder: createDecoder(decoderSessions(real, { kvCache: o.kvCache, wrap: (s) => clock.wrap(s, 'decoder') })),
+    decoder,
     // the in-graph search holds the encoder too: its time is counted as the decoder's
     graphSearch: inGraph ? createGraphSearch(clock.wrap(real.beamSearch!, 'decoder'), 1 + TOKENS_PER_LINE) : undefined,
     vocab: real.vocabText,

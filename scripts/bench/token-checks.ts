@@ -4,7 +4,7 @@
  * search against our JS search, all beam 4 with the benchmark's token cap.
  */
 import type { RawImage } from '../../src/image/raw-image.ts';
-import type { LoadedModels } from '../../src/models/load-models.ts';
+import type { BenchModels } from './bench-engine.ts';
 import { compareTokens, graphSearch, jsSearch, type Comparison } from '../kv/compare-decoders.ts';
 import { TOKENS_PER_LINE } from './bench-engine.ts';
 
@@ -18,12 +18,12 @@ export interface TokenChecks {
 
 const summary = (c: Comparison) => ({ identical: c.identical, different: c.differences.length, differences: c.differences.slice(0, 10) });
 
-export async function tokenChecks(real: LoadedModels, crops: readonly RawImage[], batchSize: number): Promise<TokenChecks> {
+export async function tokenChecks(models: Pick<BenchModels, 'real' | 'kv'>, crops: readonly RawImage[], batchSize: number): Promise<TokenChecks> {
   const opts = { mode: 'beam' as const, maxNewTokens: TOKENS_PER_LINE };
   const pages = [{ page: 'workload', crops }];
   const result: TokenChecks = { lines: crops.length, production_vs_plain: null, graph_vs_js: null };
-  if (!real.decoderKv) return result;
-  const kv = jsSearch(real.encoder, { decoder: real.decoderKv.first, decoderWithPast: real.decoderKv.withPast }, opts, 'kv-split');
+  const { real } = models;
+  const kv = jsSearch(real.encoder, models.kv, opts, 'kv-split');
   const plain = jsSearch(real.encoder, { decoder: real.decoder }, opts, 'plain');
   result.production_vs_plain = summary(await compareTokens(pages, batchSize, plain, kv));
   if (real.beamSearch) result.graph_vs_js = summary(await compareTokens(pages, batchSize, kv, graphSearch(real.beamSearch, 1 + TOKENS_PER_LINE)));

@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { openTiny } from './stand-in-fixture.ts';
+import { openTiny, openTinyKv } from './stand-in-fixture.ts';
 import { EOS_ID } from './decoder-parts.ts';
 
 type Feeds = Record<string, ort.Tensor>;
 const VOCAB = 6144;
 
-const [encoder, plain, withPast] = await Promise.all(
-  ['encoder_model.onnx', 'decoder_model.onnx', 'decoder_with_past_model.onnx'].map(openTiny),
-);
+// production's plain decoder (logits only), and the same weights as an optimum KV pair
+const [encoder, plain, withPresent, withPast] = await Promise.all([
+  openTiny('encoder_model.onnx'),
+  openTiny('decoder_model.onnx'),
+  openTinyKv('decoder_model.onnx'),
+  openTinyKv('decoder_with_past_model.onnx'),
+]);
 
 /** A "crop": black vertical strokes on white, at positions that depend on `seed`. */
 async function encode(seeds: number[]): Promise<ort.Tensor> {
@@ -58,10 +62,17 @@ describe('tiny manga-ocr stand-in', () => {
     expect(a).not.toEqual(b);
   });
 
-  it('the KV-cache decoder gives the plain decoder\'s logits, starting from an empty cache', async () => {
+  it('the plain decoder emits logits only, like the pinned export', () => {
+    expect(plain.outputNames).toEqual(['logits']);
+  });
+
+  it('the KV pair gives the plain decoder\'s logits, starting from an empty cache', async () => {
     const enc = await encode([5, 11]);
     const prefix = [[2n, 100n, 2000n, 3000n, 17n], [2n, 6000n, 5n, 5n, 900n]];
-    const full = await plain.run({ input_ids: ids(prefix), encoder_hidden_states: enc });
+    const full = await withPresent.run({ input_ids: ids(prefix), encoder_hidden_states: enc });
+    const plainFull = await plain.run({ input_ids: ids(prefix), encoder_hidden_states: enc });
+    // the same weights: the pair's first half and production's decoder give the same logits
+    expect(full.logits.data).toEqual(plainFull.logits.data);
 
     const empty = new ort.Tensor('float32', new Float32Array(0), [2, 12, 0, 64]);
     let cache: Feeds = {};

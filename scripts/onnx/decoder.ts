@@ -2,7 +2,7 @@ import { createGraph } from './graph-builder.ts';
 import { gelu, layerNorm, linear, type Net } from './nn.ts';
 import { attention, causalMask, dimOf, mergeHeads, splitHeads } from './attention.ts';
 import { createPrng } from './prng.ts';
-import { DECODER_HEADS, DECODER_IO, DECODER_LAYERS, DECODER_WITH_PAST_IO, HEAD_DIM, VOCAB_SIZE, declareIo } from './model-io.ts';
+import { DECODER_HEADS, DECODER_IO, DECODER_LAYERS, DECODER_WITH_PAST_IO, DECODER_WITH_PRESENT_IO, HEAD_DIM, VOCAB_SIZE, declareIo } from './model-io.ts';
 import { decoderEmbeddings, endOfSequenceBias, type DecoderConfig } from './decoder-parts.ts';
 
 /** manga-ocr's decoder: BertLMHeadModel cut to 2 layers (spec §4.2). */
@@ -23,12 +23,17 @@ interface LayerCache {
 }
 
 /**
- * Builds `decoder_model.onnx` (withPast = false: re-runs the prefix, also emits `present.*`) or
- * `decoder_with_past_model.onnx` (one new token over `past_key_values.*`). Both come from the same seed and
- * the same code path, so they hold identical weights and agree up to float rounding.
+ * `plain`: production's `decoder_model.onnx`, re-runs the prefix, `logits` only (the pinned export's I/O).
+ * `with-present`: the same graph also emitting `present.*`, and `with-past`: one new token over
+ * `past_key_values.*` — an optimum KV pair, which production does not have, for the KV path's tests and
+ * the benchmark's comparison. All three come from the same seed and the same code path, so they hold
+ * identical weights and agree up to float rounding.
  */
-export function buildDecoder(cfg: DecoderConfig, withPast: boolean): Uint8Array {
-  const io = withPast ? DECODER_WITH_PAST_IO : DECODER_IO;
+export type DecoderVariant = 'plain' | 'with-present' | 'with-past';
+
+export function buildDecoder(cfg: DecoderConfig, variant: DecoderVariant): Uint8Array {
+  const withPast = variant === 'with-past';
+  const io = withPast ? DECODER_WITH_PAST_IO : variant === 'with-present' ? DECODER_WITH_PRESENT_IO : DECODER_IO;
   const g = createGraph(withPast ? 'manga-ocr-decoder-with-past' : 'manga-ocr-decoder');
   const net: Net = { g, rng: createPrng(cfg.crossProjection === 'full' ? 21 : 22) };
   const [ids, enc, ...pastNames] = declareIo(g, io).inputs;
@@ -80,7 +85,7 @@ export function buildDecoder(cfg: DecoderConfig, withPast: boolean): Uint8Array 
   presents.forEach((p, i) => {
     [p.selfKey, p.selfValue, p.crossKey, p.crossValue].forEach((value, j) => {
       const t = presentIo[4 * i + j];
-      g.output(t.name, t.dtype, t.dims, value);
+      if (t) g.output(t.name, t.dtype, t.dims, value);
     });
   });
   return g.encode();

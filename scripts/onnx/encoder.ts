@@ -34,6 +34,9 @@ export function buildEncoder(size: EncoderSize): Uint8Array {
     const h2 = layerNorm(net, x, c.hidden, c.eps);
     x = g.op('Add', [x, linear(net, gelu(net, linear(net, h2, c.hidden, c.mlp)), c.mlp, c.hidden)]);
   }
-  g.output('last_hidden_state', 'float32', ENCODER_IO.outputs[0].dims, layerNorm(net, x, c.hidden, c.eps));
+  const out = layerNorm(net, x, c.hidden, c.eps);
+  // onnxruntime reports a graph output's inferred sizes over its declared symbolic dims; the pinned export's
+  // graph leaves them uninferred, so does this reshape to the output's own runtime shape (a no-op)
+  g.output('last_hidden_state', 'float32', ENCODER_IO.outputs[0].dims, g.op('Reshape', [out, g.op('Shape', [out])]));
   return g.encode();
 }

@@ -23,9 +23,13 @@ export const DETECTOR_IO: ModelIo = {
   ],
 };
 
+/**
+ * The pinned encoder's declared I/O (mayocream/manga-ocr-onnx @24b1277, optimum `vision2seq-lm` export):
+ * every dim symbolic, names verbatim; it really takes [B,3,224,224] and gives [B,197,768].
+ */
 export const ENCODER_IO: ModelIo = {
-  inputs: [{ name: 'pixel_values', dtype: 'float32', dims: ['batch_size', 3, 224, 224] }],
-  outputs: [{ name: 'last_hidden_state', dtype: 'float32', dims: ['batch_size', 197, 768] }],
+  inputs: [{ name: 'pixel_values', dtype: 'float32', dims: ['batch_size', 'num_channels', 'height', 'width'] }],
+  outputs: [{ name: 'last_hidden_state', dtype: 'float32', dims: ['batch_size', 'Addlast_hidden_state_dim_1', 'Addlast_hidden_state_dim_2'] }],
 };
 
 /** manga-ocr's BERT decoder: 2 layers, 12 heads of 64, vocabulary 6144 (spec §4.2). */
@@ -37,7 +41,7 @@ export const VOCAB_SIZE = 6144;
 
 // optimum's symbolic axis names for the seq2seq decoder exports.
 const B = 'batch_size';
-const ENC_STATES: TensorIo = { name: 'encoder_hidden_states', dtype: 'float32', dims: [B, ENCODER_TOKENS, 768] };
+const ENC_STATES: TensorIo = { name: 'encoder_hidden_states', dtype: 'float32', dims: [B, 'encoder_sequence_length', 768] };
 
 function kvCache(prefix: 'past_key_values' | 'present', decoderLength: Dim): TensorIo[] {
   const out: TensorIo[] = [];
@@ -51,15 +55,25 @@ function kvCache(prefix: 'past_key_values' | 'present', decoderLength: Dim): Ten
   return out;
 }
 
-/** Re-runs the whole prefix; like optimum's decoder_model.onnx it also emits the cache for the next step. */
+/**
+ * The pinned decoder's declared I/O (same export): re-runs the whole prefix, `logits` is its only output,
+ * and there is no decoder_with_past_model.onnx beside it.
+ */
 export const DECODER_IO: ModelIo = {
   inputs: [{ name: 'input_ids', dtype: 'int64', dims: [B, 'decoder_sequence_length'] }, ENC_STATES],
-  outputs: [
-    { name: 'logits', dtype: 'float32', dims: [B, 'decoder_sequence_length', VOCAB_SIZE] },
-    ...kvCache('present', 'decoder_sequence_length'),
-  ],
+  outputs: [{ name: 'logits', dtype: 'float32', dims: [B, 'decoder_sequence_length', VOCAB_SIZE] }],
 };
 
+/**
+ * Not production's: the first half of an optimum KV pair (`--task vision2seq-lm-with-past`), a plain
+ * decoder that also emits the cache, for the KV-cache decoding path's tests and the benchmark's comparison.
+ */
+export const DECODER_WITH_PRESENT_IO: ModelIo = {
+  inputs: DECODER_IO.inputs,
+  outputs: [...DECODER_IO.outputs, ...kvCache('present', 'decoder_sequence_length')],
+};
+
+/** Not production's: the second half of that pair, one new token over `past_key_values.*`. */
 export const DECODER_WITH_PAST_IO: ModelIo = {
   inputs: [
     { name: 'input_ids', dtype: 'int64', dims: [B, 1] },

@@ -4,9 +4,17 @@ import * as ort from 'onnxruntime-node';
 
 /**
  * Times generated models the way the worker runs them (CPU, 2 intra-op threads): median of `--runs` after
- * one warm-up. Usage: npx tsx scripts/onnx/time-stand-ins.ts --dir .cache/models/real
+ * one warm-up. `--kv-dir` adds a KV decoder pair (generateKvDecoderPair; not production's).
+ * Usage: npx tsx scripts/onnx/time-stand-ins.ts --dir .cache/models/real [--kv-dir .cache/models/real-kv]
  */
-const { values } = parseArgs({ options: { dir: { type: 'string', default: 'models/stand-in' }, runs: { type: 'string', default: '5' }, threads: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: {
+    dir: { type: 'string', default: 'models/stand-in' },
+    'kv-dir': { type: 'string' },
+    runs: { type: 'string', default: '5' },
+    threads: { type: 'string', default: '2' },
+  },
+});
 const dir = resolve(values.dir);
 const runs = Number(values.runs);
 const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: Number(values.threads) };
@@ -23,9 +31,9 @@ async function time(label: string, session: ort.InferenceSession, feeds: Record<
   console.log(`${label.padEnd(34)} median ${ms[ms.length >> 1].toFixed(1).padStart(8)} ms   min ${ms[0].toFixed(1).padStart(8)} ms`);
 }
 
-async function open(file: string): Promise<ort.InferenceSession> {
+async function open(file: string, from = dir): Promise<ort.InferenceSession> {
   const t = performance.now();
-  const session = await ort.InferenceSession.create(resolve(dir, file), options);
+  const session = await ort.InferenceSession.create(resolve(from, file), options);
   console.log(`${`load ${file}`.padEnd(34)} ${(performance.now() - t).toFixed(0).padStart(8)} ms`);
   return session;
 }
@@ -45,13 +53,16 @@ await encoder.release();
 const enc = f32([1, 197, 768]);
 const plain = await open('decoder_model.onnx');
 for (const t of [1, 20]) await time(`decoder plain, T=${t}`, plain, { input_ids: ids(t), encoder_hidden_states: enc });
-const prefix = await plain.run({ input_ids: ids(19), encoder_hidden_states: enc });
-const withPast = await open('decoder_with_past_model.onnx');
-for (const past of [0, 19]) {
-  const feeds: Record<string, ort.Tensor> = { input_ids: ids(1), encoder_hidden_states: enc };
-  for (const name of withPast.inputNames.filter((n) => n.startsWith('past_key_values.'))) {
-    const present = prefix[name.replace('past_key_values', 'present')];
-    feeds[name] = name.includes('.decoder.') && past === 0 ? f32([1, 12, 0, 64]) : present;
+if (values['kv-dir']) {
+  const kvDir = resolve(values['kv-dir']);
+  const prefix = await (await open('decoder_model.onnx', kvDir)).run({ input_ids: ids(19), encoder_hidden_states: enc });
+  const withPast = await open('decoder_with_past_model.onnx', kvDir);
+  for (const past of [0, 19]) {
+    const feeds: Record<string, ort.Tensor> = { input_ids: ids(1), encoder_hidden_states: enc };
+    for (const name of withPast.inputNames.filter((n) => n.startsWith('past_key_values.'))) {
+      const present = prefix[name.replace('past_key_values', 'present')];
+      feeds[name] = name.includes('.decoder.') && past === 0 ? f32([1, 12, 0, 64]) : present;
+    }
+    await time(`decoder with past, P=${past}`, withPast, feeds);
   }
-  await time(`decoder with past, P=${past}`, withPast, feeds);
 }

@@ -25,7 +25,8 @@ export const ProcessOutput = z.object({
     timings_ms: StageTimings,
     provider: z.record(z.string(), z.string()),
     worker_version: z.string(),
-    models: z.enum(['real', 'stand-in']),
+    /** real: the pinned files; stand-in: generated, not real OCR; unverified: MODELS_VERIFY=off with other files */
+    models: z.enum(['real', 'stand-in', 'unverified']),
   }),
 });
 export type ProcessOutput = z.infer<typeof ProcessOutput>;
@@ -53,6 +54,8 @@ export const HealthOutput = z.object({
   stand_in_models: z.boolean(),
   /** which decoder path runs: `kv` (a cache, one token a step) or `plain` (the prefix re-run each step) */
   decoder: z.object({ path: z.enum(['kv', 'plain']), layout: z.string(), loop: z.enum(['js', 'onnx']) }).optional(),
+  /** the same as `stats.models` of a job: real, stand-in or unverified (absent until the models load) */
+  model_weights: z.enum(['real', 'stand-in', 'unverified']).optional(),
   versions: z.object({ worker: z.string(), mokuro_format: z.string(), node: z.string(), onnxruntime: z.string() }),
   uptime_s: z.number(),
   error: z.string().optional(),

@@ -7,7 +7,7 @@ import { MOKURO_FORMAT_VERSION } from '../contract/mokuro.ts';
 import type { HealthOutput, PackedOutput, ProcessOutput } from '../contract/output.ts';
 import { WorkerError, publicMessage, toWorkerError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { PageEngine } from '../pipeline/page-engine.ts';
+import { weightsOf, type PageEngine } from '../pipeline/page-engine.ts';
 import { createHttpClient } from '../net/guarded-request.ts';
 import { createUrlPolicy } from '../net/url-policy.ts';
 import { packOutput } from '../output/pack-output.ts';
@@ -74,6 +74,7 @@ export function createHandler(deps: { engine: Promise<LoadedEngine>; config: Rea
     models: loaded?.models ?? [],
     stand_in_models: loaded?.engine.standIn ?? false,
     ...(loaded?.engine.decoder ? { decoder: loaded.engine.decoder } : {}),
+    ...(loaded ? { model_weights: weightsOf(loaded.engine) } : {}),
     versions: { worker: WORKER_VERSION, mokuro_format: MOKURO_FORMAT_VERSION, node: process.version, onnxruntime: ort.env.versions.common },
     uptime_s: Math.round((performance.now() - started) / 100) / 10,
     ...(loadError ? { error: loadError.message } : {}),

@@ -32,6 +32,7 @@ export interface LoadedModels {
     dir: string;
     files: VerifiedFile[];
     standIn: boolean;
+    weights: ModelWeights;
     /** the provider each session really runs on */
     providers: Record<string, ProviderName>;
     load_ms: number;
@@ -41,11 +42,19 @@ export interface LoadedModels {
 
 type ModelsConfig = Config['models'];
 
-const SESSIONS = [
+/** The sessions every models folder must have, by their manifest ids. */
+export const MODEL_SESSIONS = [
   ['detector', 'comic-text-detector'],
   ['encoder', 'manga-ocr-encoder'],
   ['decoder', 'manga-ocr-decoder'],
 ] as const;
+
+/**
+ * Which weights answer: `real` (every file has its pinned sha256), `stand-in` (generated, in a folder
+ * marked as such) or `unverified` (MODELS_VERIFY=off and some file differs from its pin: a user's own
+ * export, or replicas made for the parity checks).
+ */
+export type ModelWeights = 'real' | 'stand-in' | 'unverified';
 
 /**
  * Find, verify and open every model once. Each session tries the configured providers in order;
@@ -61,9 +70,13 @@ export async function loadModels(
   // onnxruntime prints its own red error for every GPU provider it cannot load; we log each
   // fallback with its reason instead, and let its messages through only when debugging
   ort.env.logLevel = log.isLevelEnabled('debug') ? 'warning' : 'fatal';
-  const { files, standIn } = await verifyModelFiles(config.dir, manifest);
+  const { files, standIn } = await verifyModelFiles(config.dir, manifest, config.verify);
+  const weights: ModelWeights = standIn ? 'stand-in' : files.every((f) => f.verified) ? 'real' : 'unverified';
   if (standIn) {
     log.warn({ dir: config.dir }, 'using generated STAND-IN models: detection and text are not real OCR');
+  } else if (weights === 'unverified') {
+    const differ = files.filter((f) => !f.verified).map((f) => f.file);
+    log.warn({ dir: config.dir, files: differ }, `MODELS_VERIFY=off: ${differ.join(', ')} do not match the pinned sha256; running UNVERIFIED models (results say models: "unverified")`);
   }
   const opts = {
     providers: config.providers,
@@ -71,7 +84,7 @@ export async function loadModels(
     intraOpThreads: config.intraOpThreads || availableParallelism(),
   };
   const providers: Record<string, ProviderName> = {};
-  const sessions: Partial<Record<(typeof SESSIONS)[number][0] | 'decoderWithPast' | 'decoderKvFirst' | 'decoderKvWithPast' | 'beamSearch', Session>> = {};
+  const sessions: Partial<Record<(typeof MODEL_SESSIONS)[number][0] | 'decoderWithPast' | 'decoderKvFirst' | 'decoderKvWithPast' | 'beamSearch', Session>> = {};
 
   const unavailable = new Map<ProviderName, string>();
   const open = async (key: keyof typeof sessions, file: string) => {
@@ -93,12 +106,12 @@ export async function loadModels(
   };
 
   try {
-    for (const [key, id] of SESSIONS) {
+    for (const [key, id] of MODEL_SESSIONS) {
       const entry = manifestEntry(manifest, id);
       const session = await open(key, path.join(config.dir, entry.file));
       const problems = [
-        ...ioMismatches('input', session.inputMetadata, entry.inputs),
-        ...ioMismatches('output', session.outputMetadata, entry.outputs),
+        ...ioMismatches('input', session.inputMetadata, entry.declared?.inputs, entry.sizes),
+        ...ioMismatches('output', session.outputMetadata, entry.declared?.outputs, entry.sizes),
       ];
       if (problems.length > 0) throw new WorkerError('MODEL_LOAD', `${entry.file} is not the expected model: ${problems.join('; ')}`);
     }
@@ -132,7 +145,7 @@ export async function loadModels(
   const vocabFile = path.join(config.dir, manifestEntry(manifest, 'manga-ocr-vocab').file);
   const vocabText = readFileSync(vocabFile, 'utf8');
   const load_ms = Math.round(performance.now() - t0);
-  log.info({ load_ms, providers, standIn }, 'models loaded');
+  log.info({ load_ms, providers, weights }, 'models loaded');
   return {
     detector: sessions.detector!,
     encoder: sessions.encoder!,
@@ -141,7 +154,7 @@ export async function loadModels(
     beamSearch: sessions.beamSearch,
     decoderKv: sessions.decoderKvFirst && sessions.decoderKvWithPast ? { first: sessions.decoderKvFirst, withPast: sessions.decoderKvWithPast } : undefined,
     vocabText,
-    info: { dir: config.dir, files, standIn, providers, load_ms },
+    info: { dir: config.dir, files, standIn, weights, providers, load_ms },
     release: async () => {
       await Promise.all(Object.values(sessions).map((s) => s?.release()));
     },

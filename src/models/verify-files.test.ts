@@ -41,11 +41,19 @@ describe('verifyModelFiles', () => {
     const files = { 'a.onnx': 'other weights', 'vocab.txt': 'vocab' };
     await expect(verifyModelFiles(dir(files), manifest)).rejects.toMatchObject({
       code: 'MODEL_LOAD',
-      message: `a.onnx: sha256 ${sha('other weights')} does not match the pinned ${sha('weights a')} (re-run \`npm run models:download\`)`,
+      message: `a.onnx: sha256 ${sha('other weights')} does not match the pinned ${sha('weights a')} ` +
+        '(re-run `npm run models:download`; MODELS_VERIFY=off runs other exports of the same models, unverified)',
     });
     const marked = await verifyModelFiles(dir({ ...files, [STAND_IN_MARKER]: '' }), manifest);
     expect(marked.standIn).toBe(true);
     expect(marked.files[0].verified).toBe(false);
+  });
+
+  it('with MODELS_VERIFY=off takes files whose checksum differs, still hashing them so health can tell', async () => {
+    const { files, standIn } = await verifyModelFiles(dir({ 'a.onnx': 'other weights', 'vocab.txt': 'vocab' }), manifest, 'off');
+    expect(standIn).toBe(false);
+    expect(files.map((f) => [f.file, f.sha256, f.verified])).toEqual([['a.onnx', sha('other weights'), false], ['vocab.txt', sha('vocab'), true]]);
+    await expect(verifyModelFiles(dir({ 'vocab.txt': 'vocab' }), manifest, 'off')).rejects.toMatchObject({ code: 'MODEL_LOAD' });
   });
 
   it('hashes a changed file again instead of trusting its cached checksum', async () => {

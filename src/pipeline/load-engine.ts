@@ -11,7 +11,11 @@ import { createOcrEngine } from './ocr-engine.ts';
 export async function loadEngine(config: Readonly<Config>, log: Logger): Promise<LoadedEngine> {
   const dir = await resolveModelsDir(config.models, log);
   const models = await loadModels({ ...config.models, dir }, log);
-  const warm_ms = await warmUp(models);
+  // a model of the wrong geometry fails here, before any job is taken
+  const warm_ms = await warmUp(models).catch(async (err: unknown) => {
+    await models.release();
+    throw err;
+  });
   // performance.now() counts from process start: this is the cold start RunPod users pay
   log.info({ warm_ms, load_ms: models.info.load_ms, ready_ms: Math.round(performance.now()) }, 'ready');
   let engine;

@@ -88,6 +88,7 @@ export function createOcrEngine(
     providers: models.info.providers,
     standIn: models.info.standIn,
     decoder: { path: graphSearch || decoder.kind !== 'plain' ? 'kv' : 'plain', layout: graphSearch ? 'beam-search-op' : decoder.kind, loop: graphSearch ? 'onnx' : 'js' },
+    weights: models.info.weights,
     async processPage(image, options, signal) {
       // announced before detection, so a page in flight behind this one merges its crops with ours
       const ticket = batcher.expect();

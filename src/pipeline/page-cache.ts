@@ -26,6 +26,7 @@ export function withPageCache(engine: PageEngine, maxEntries = PAGE_CACHE_ENTRIE
     providers: engine.providers,
     standIn: engine.standIn,
     decoder: engine.decoder,
+    weights: engine.weights,
     cacheSize: () => cache.size,
     async processPage(image, options, signal) {
       const key = pageKey(image, options);

@@ -21,6 +21,8 @@ export interface PageEngine {
   standIn: boolean;
   /** which decoder path runs (health): see DecoderInfo */
   decoder?: DecoderInfo;
+  /** `real`, `stand-in` or `unverified` (MODELS_VERIFY=off with unpinned files); absent means standIn decides */
+  weights?: 'real' | 'stand-in' | 'unverified';
 }
 
 /**
@@ -31,4 +33,9 @@ export interface DecoderInfo {
   path: 'kv' | 'plain';
   layout: string;
   loop: 'js' | 'onnx';
+}
+
+/** What `stats.models` and `health` say about the weights behind an engine. */
+export function weightsOf(engine: Pick<PageEngine, 'standIn' | 'weights'>): 'real' | 'stand-in' | 'unverified' {
+  return engine.weights ?? (engine.standIn ? 'stand-in' : 'real');
 }

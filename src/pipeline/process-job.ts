@@ -6,7 +6,7 @@ import { WorkerError, errorData, toWorkerError } from '../errors.ts';
 import type { DecodedPage, PageLimits } from '../image/decode-page.ts';
 import type { Logger } from '../logger.ts';
 import type { PageSource } from '../sources/page-source.ts';
-import type { PageEngine } from './page-engine.ts';
+import { weightsOf, type PageEngine } from './page-engine.ts';
 import { mokuroPage, mokuroVolume, uniquePaths, type VolumeFields } from './volume.ts';
 
 export interface JobRequest extends VolumeFields {
@@ -131,7 +131,7 @@ export async function processJob(req: JobRequest, deps: JobDeps, hooks: JobHooks
       timings_ms: { ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, round(v)])), total: round(performance.now() - t0) },
       provider: engine.providers,
       worker_version: deps.workerVersion,
-      models: engine.standIn ? 'stand-in' : 'real',
+      models: weightsOf(engine),
     },
   };
 }

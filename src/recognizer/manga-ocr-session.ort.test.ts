@@ -1,11 +1,13 @@
 /**
  * The wiring on real onnxruntime sessions: the tiny stand-in models (generated, random weights; see
- * scripts/onnx) have the real I/O layout, with an optimum-style plain decoder that emits present.*
- * and a with-past decoder. The KV-cache path must decode exactly what the plain path decodes.
+ * scripts/onnx) declare the pinned files' I/O, whose decoder is plain (logits only). The KV-cache path,
+ * which production does not take with the pinned files, runs on the same weights built explicitly as an
+ * optimum pair (a decoder that also emits present.*, and a with-past decoder); it must decode exactly
+ * what the plain path decodes.
  */
 import { describe, expect, it } from 'vitest';
 import type { RawImage } from '../image/raw-image.ts';
-import { openTiny } from '../../scripts/onnx/stand-in-fixture.ts';
+import { openTiny, openTinyKv } from '../../scripts/onnx/stand-in-fixture.ts';
 import { decode } from './decoding.ts';
 import { createDecoder, createEncoder } from './manga-ocr-session.ts';
 import { preprocess } from './preprocess.ts';
@@ -21,13 +23,18 @@ function crop(seed: number, width: number): RawImage {
 
 describe('manga-ocr session wiring on onnxruntime (tiny stand-ins)', () => {
   it('plain and KV-cache decoders give the same tokens, batched, beam and greedy', { timeout: 120_000 }, async () => {
-    const [encoder, plain, withPast] = await Promise.all(
-      ['encoder_model.onnx', 'decoder_model.onnx', 'decoder_with_past_model.onnx'].map(openTiny),
-    );
+    const [encoder, plain, withPresent, withPast] = await Promise.all([
+      openTiny('encoder_model.onnx'),
+      openTiny('decoder_model.onnx'),
+      openTinyKv('decoder_model.onnx'),
+      openTinyKv('decoder_with_past_model.onnx'),
+    ]);
     const crops = [crop(5, 300), crop(7, 120), crop(11, 500), crop(13, 64)];
     const hidden = await createEncoder(encoder)(preprocess(crops), crops.length);
     const plainDecoder = createDecoder({ decoder: plain });
-    const kvDecoder = createDecoder({ decoder: plain, decoderWithPast: withPast });
+    const kvDecoder = createDecoder({ decoder: withPresent, decoderWithPast: withPast });
+    // production's plain decoder beside a with-past file still decodes plainly: it emits no cache
+    expect(createDecoder({ decoder: plain, decoderWithPast: withPast }).kind).toBe('plain');
     expect([plainDecoder.kind, kvDecoder.kind]).toEqual(['plain', 'kv-split']);
     for (const mode of ['beam', 'greedy'] as const) {
       const opts = { mode, maxNewTokens: 40 };

@@ -230,6 +230,8 @@ function finish(outputs, ms) {
   if (failed) text += ` ${plural(failed, 'page')} could not be processed (see below).`;
   if (outputs.some((o) => o.stats.models === 'stand-in')) {
     text += ' This server runs stand-in models: the boxes follow the ink, but the text is not real OCR.';
+  } else if (outputs.some((o) => o.stats.models === 'unverified')) {
+    text += ' This server runs models that are not the pinned ones (MODELS_VERIFY=off).';
   }
   status(text);
   $('download-mokuro').disabled = false;
