@@ -19,9 +19,10 @@ import { decodeAlone } from './decode-alone.ts';
 import { checksOf } from './checks.ts';
 import { loadWorkload } from './workload.ts';
 import { tokenChecks } from './token-checks.ts';
+import { compareWithMokuro } from './run-mokuro.ts';
 import { DEFAULT_BATCH_SIZE_CPU } from '../../src/recognizer/recognizer.ts';
 
-const PARTS = ['pipeline', 'gpu', 'recognizer', 'tokens', 'children'] as const;
+const PARTS = ['pipeline', 'gpu', 'recognizer', 'tokens', 'mokuro', 'children'] as const;
 const HELP = `Usage: npm run bench -- [--quick] [--pages N] [--crops N] [--rss-pages N] [--no-children] [--parts LIST]
   --quick        1 page, 4 crops, 20-page memory run: a smoke test, not the figures
   --pages N      workload pages for the pipeline run (default 6: every synthetic page once)
@@ -30,7 +31,8 @@ const HELP = `Usage: npm run bench -- [--quick] [--pages N] [--crops N] [--rss-p
   --no-children  skip the cold-start and memory runs (separate processes)
   --parts LIST   comma-separated parts to run (default all): ${PARTS.join(', ')}
                  pipeline = the CPU production configuration; gpu = the GPU configuration's pipeline
-                 (in-graph beam search) on CPU; tokens = token identity of the decoder paths`;
+                 (in-graph beam search) on CPU; tokens = token identity of the decoder paths;
+                 mokuro = Mokuro 0.2.5 (torch) vs the worker, uncapped, same pages and replicas`;
 
 const { values } = parseArgs({
   options: {
@@ -93,6 +95,8 @@ if (parts.has('tokens')) {
   say(`token identity on ${crops.length} crops: KV pair vs plain decoder, in-graph vs JS search`);
   tokens = await tokenChecks(models, crops, DEFAULT_BATCH_SIZE_CPU);
 }
+let mokuro: BenchResult['mokuro'];
+if (parts.has('mokuro')) mokuro = await compareWithMokuro(models, pages, lineCache, say);
 await models.release();
 
 let rss: BenchResult['rss'];
@@ -128,6 +132,7 @@ const result: BenchResult = {
   recognizer,
   derived,
   tokens,
+  mokuro,
   rss,
   cold_start,
   checks: { rows: [] },

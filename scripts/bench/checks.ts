@@ -40,6 +40,9 @@ export function checksOf(r: Omit<BenchResult, 'checks'>): BenchResult['checks'] 
     host_mb_per_page_gpu_config: r.gpu_pipeline?.host_mb_per_page_total ?? null,
     gpu_config_tokens_identical: t?.graph_vs_js ? t.graph_vs_js.different === 0 : null,
     gpu_config_token_differences: t?.graph_vs_js?.different ?? null,
+    mokuro_pages_per_s: r.mokuro?.mokuro.pages_per_s ?? null,
+    worker_pages_per_s_same_run: r.mokuro?.worker.pages_per_s ?? null,
+    worker_over_mokuro_pages_per_s: r.mokuro?.worker_over_mokuro ?? null,
   };
   const rows: CheckRow[] = [];
   const add = (name: string, value: number | boolean | null, limit: string, pass: boolean) => rows.push({ name, value, limit, pass });

@@ -3,6 +3,7 @@ import type { PipelineResult } from './run-pipeline.ts';
 import type { RecognizerRun } from './run-recognizer.ts';
 import type { CheckRow } from './checks.ts';
 import type { TokenChecks } from './token-checks.ts';
+import type { MokuroComparison } from './run-mokuro.ts';
 
 export interface BenchResult {
   conditions: Record<string, string | number>;
@@ -14,6 +15,8 @@ export interface BenchResult {
   recognizer: RecognizerRun[];
   derived: Record<string, number>;
   tokens?: TokenChecks;
+  /** Mokuro 0.2.5 (torch) vs the worker (CPU production configuration), same pages, replicas and run */
+  mokuro?: MokuroComparison;
   rss?: Record<string, number | string>;
   cold_start?: Record<string, number>;
   /** the figures issues' "Done when" name, by key, and one row per limit */
@@ -55,6 +58,14 @@ export function formatReport(r: BenchResult): string {
     r.recognizer.map((x) => [x.label, x.loop, x.decoding, x.kv_cache ? 'KV' : 're-run', x.batch_size, x.calls, x.crops, x.ms_per_line, x.lines_per_s, x.encoder_ms, x.decoder_ms, x.overhead_ratio]),
   ));
   out.push('\n' + table(['derived', 'value'], Object.entries(r.derived)));
+  if (r.mokuro) {
+    const m = r.mokuro;
+    out.push('\n' + table(['Mokuro 0.2.5 vs the worker (same pages, replicas, run; uncapped)', 'pages/s', 'wall s', 'lines'], [
+      [`Mokuro 0.2.5, torch ${m.mokuro.torch}, CPU`, m.mokuro.pages_per_s, m.mokuro.wall_s, m.mokuro.lines],
+      ['the worker, CPU production configuration', m.worker.pages_per_s, m.worker.wall_s, m.worker.lines],
+      ['**worker ÷ Mokuro**', m.worker_over_mokuro, '', ''],
+    ]));
+  }
   if (r.rss) out.push('\n' + table(['memory (many-page job)', 'value'], Object.entries(r.rss)));
   if (r.cold_start) out.push('\n' + table(['cold start', 'ms'], Object.entries(r.cold_start)));
   const figures = Object.entries(r.checks).filter(([k]) => k !== 'rows') as [string, unknown][];
