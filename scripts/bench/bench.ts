@@ -20,6 +20,7 @@ import { checksOf } from './checks.ts';
 import { loadWorkload } from './workload.ts';
 import { tokenChecks } from './token-checks.ts';
 import { compareWithMokuro } from './run-mokuro.ts';
+import { gpuPlan } from './gpu-plan.ts';
 import { DEFAULT_BATCH_SIZE_CPU } from '../../src/recognizer/recognizer.ts';
 
 const PARTS = ['pipeline', 'gpu', 'recognizer', 'tokens', 'mokuro', 'children'] as const;
@@ -138,6 +139,7 @@ const result: BenchResult = {
   checks: { rows: [] },
 };
 result.checks = checksOf(result);
+if (pipeline && gpu_pipeline) result.gpu_plan = gpuPlan(pipeline, gpu_pipeline, TOKENS_PER_LINE);
 const json = JSON.stringify(result, null, 2);
 const table = formatReport(result);
 mkdirSync('.cache/bench', { recursive: true });

@@ -4,6 +4,7 @@ import type { RecognizerRun } from './run-recognizer.ts';
 import type { CheckRow } from './checks.ts';
 import type { TokenChecks } from './token-checks.ts';
 import type { MokuroComparison } from './run-mokuro.ts';
+import type { gpuPlan } from './gpu-plan.ts';
 
 export interface BenchResult {
   conditions: Record<string, string | number>;
@@ -17,6 +18,8 @@ export interface BenchResult {
   tokens?: TokenChecks;
   /** Mokuro 0.2.5 (torch) vs the worker (CPU production configuration), same pages, replicas and run */
   mokuro?: MokuroComparison;
+  /** per page: model FLOPs, PCIe bytes, our CPU ms, and the pages/s bound on three GPU classes */
+  gpu_plan?: ReturnType<typeof gpuPlan>;
   rss?: Record<string, number | string>;
   cold_start?: Record<string, number>;
   /** the figures issues' "Done when" name, by key, and one row per limit */
@@ -65,6 +68,15 @@ export function formatReport(r: BenchResult): string {
       ['the worker, CPU production configuration', m.worker.pages_per_s, m.worker.wall_s, m.worker.lines],
       ['**worker ÷ Mokuro**', m.worker_over_mokuro, '', ''],
     ]));
+  }
+  if (r.gpu_plan) {
+    const g = r.gpu_plan;
+    out.push(`\nGPU plan: ${g.crops_per_page} crops/page, ≤ ${g.tokens_per_line} tokens/line, ${g.gflop_per_page.total} GFLOP/page ` +
+      `(detector ${g.gflop_per_page.detector}, encoder ${g.gflop_per_page.encoder}, decoder ${g.gflop_per_page.decoder}); host↔model ` +
+      `${g.host_mb_per_page.production} MB/page (CPU production) vs ${g.host_mb_per_page.gpu_config} MB/page (GPU configuration); ` +
+      `our CPU work ${g.cpu_ms_per_page} ms/page; GPU at ${g.efficiency_assumed * 100} % of FP32 peak\n`);
+    out.push(table(['GPU', 'model ms', 'PCIe ms (production path)', 'PCIe ms (GPU config)', 'CPU ms', 'pages/s bound, production path', 'pages/s bound, GPU config'],
+      g.rows.map((x) => [x.gpu, x.gpu_ms, x.pcie_ms_production, x.pcie_ms_gpu_config, x.cpu_ms, x.pages_per_s_production, x.pages_per_s_gpu_config])));
   }
   if (r.rss) out.push('\n' + table(['memory (many-page job)', 'value'], Object.entries(r.rss)));
   if (r.cold_start) out.push('\n' + table(['cold start', 'ms'], Object.entries(r.cold_start)));
