@@ -9,6 +9,9 @@
 
 ARG NODE_IMAGE=node:22-bookworm-slim
 ARG CUDA_IMAGE=nvidia/cuda:12.6.3-cudnn-runtime-ubuntu22.04
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+# kha-white/manga-ocr-base, the weights mayocream/manga-ocr-onnx exported (revision as pinned by nixpkgs)
+ARG MANGA_OCR_REVISION=aa6573bd10b0d446cbf622e29c3e084914df9741
 
 # --- production dependencies, with onnxruntime-node's CUDA 12 binaries -------------------------
 FROM ${NODE_IMAGE} AS deps
@@ -28,6 +31,35 @@ COPY src/models/manifest.ts src/models/verify-files.ts src/models/
 COPY scripts/download-models.ts scripts/download-models.ts
 RUN node --import tsx scripts/download-models.ts --dir /models
 
+# --- a KV-cache decoder for the same weights (Python only here, never at runtime) --------------
+# The pinned decoder_model.onnx has no cache: every step re-runs the whole prefix. This exports the
+# decoder's first step and its with-past step from the PyTorch weights (optimum's layout and names),
+# then wraps the pinned encoder and that export in onnxruntime's BeamSearch op: the GPU
+# configuration's decoding loop (DECODER_LOOP), one model call per batch of crops.
+FROM ${PYTHON_IMAGE} AS kv-export
+ARG MANGA_OCR_REVISION
+COPY docker/kv-decoder/requirements.txt /kv/requirements.txt
+RUN pip install --no-cache-dir -r /kv/requirements.txt
+COPY docker/kv-decoder/export_kv_decoder.py docker/kv-decoder/build_beam_search.py /kv/
+RUN python /kv/export_kv_decoder.py kha-white/manga-ocr-base /kv/out --revision ${MANGA_OCR_REVISION}
+COPY --from=models /models/encoder_model.onnx /kv/encoder_model.onnx
+RUN python /kv/build_beam_search.py /kv/encoder_model.onnx /kv/out/decoder_model.onnx \
+      /kv/out/decoder_with_past_model.onnx /kv/out/manga_ocr_beam_search.onnx \
+ && rm /kv/encoder_model.onnx
+
+# --- the build fails unless the KV-cache decoder gives the pinned decoder's tokens -------------
+# The worker's own beam search (4 beams, as Mokuro) through both decoders on every line crop of
+# test_input.json's page, on the same encoder states (scripts/check-kv-decoder.ts); the in-graph
+# search's agreement with it is printed in the build log.
+FROM models AS kv-check
+COPY --from=kv-export /kv/out/decoder_model.onnx /kv/out/decoder_with_past_model.onnx /kv/out/manga_ocr_beam_search.onnx /models/kv/
+COPY package.json tsconfig.json test_input.json ./
+COPY src src
+COPY scripts/check-kv-decoder.ts scripts/check-kv-decoder.ts
+COPY scripts/kv scripts/kv
+RUN node --import tsx scripts/check-kv-decoder.ts --models /models --min-lines 3 \
+      --graph /models/kv/manga_ocr_beam_search.onnx test_input.json
+
 # --- runtime ------------------------------------------------------------------------------------
 FROM ${CUDA_IMAGE}
 COPY --from=deps /usr/local/bin/node /usr/local/bin/node
@@ -37,6 +69,8 @@ ENV NODE_ENV=production \
     STAND_IN_MODELS=never \
     EXECUTION_PROVIDERS=cuda,cpu
 COPY --from=models /models /models
+# copied from the check stage, so the image cannot be built without the check passing
+COPY --from=kv-check /models/kv /models/kv
 COPY --from=deps /app/node_modules node_modules
 COPY package.json tsconfig.json handler.ts test_input.json ./
 COPY models/manifest.json models/manifest.json

@@ -87,6 +87,12 @@ describe('loadConfig', () => {
     expect(loadConfig([], { EXECUTION_PROVIDERS: 'tensorrt,cuda' }).models.providers).toEqual(['tensorrt', 'cuda', 'cpu']);
   });
 
+  it('runs beam search in JS unless DECODER_LOOP says onnx (auto decides by the encoder\'s provider at load)', () => {
+    expect(loadConfig([], {}).models.decoderLoop).toBe('auto');
+    expect(loadConfig([], { DECODER_LOOP: 'onnx' }).models.decoderLoop).toBe('onnx');
+    expect(() => loadConfig([], { DECODER_LOOP: 'gpu' })).toThrow(/DECODER_LOOP/);
+  });
+
   it('names the variable when the environment is wrong', () => {
     expect(() => loadConfig([], { EXECUTION_PROVIDERS: 'cuda,rocm' })).toThrow(/EXECUTION_PROVIDERS: unknown provider "rocm"/);
     expect(() => loadConfig([], { MAX_PAGES: 'lots' })).toThrow(/MAX_PAGES/);

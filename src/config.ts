@@ -37,6 +37,12 @@ const EnvSchema = z.object({
   /** onnxruntime intra-op threads; 0 = one per core (the library default ran like 1 thread here) */
   ORT_INTRA_OP_THREADS: intFromEnv(0),
   REQUIRE_GPU: boolFromEnv,
+  /**
+   * where beam search runs: `js` (our loop, one decoder call per step), `onnx` (onnxruntime's
+   * BeamSearch op, one call per batch; needs kv/manga_ocr_beam_search.onnx), `auto`: onnx when the
+   * encoder runs on a GPU and the model is there, else js
+   */
+  DECODER_LOOP: z.enum(['auto', 'js', 'onnx']).optional().default('auto'),
   /** beam (Mokuro's manga-ocr default) or greedy */
   OCR_DECODING: z.enum(['beam', 'greedy']).optional().default('beam'),
   /** crops per recogniser batch; 0 = by provider (8 on CPU, 32 on GPU) */
@@ -124,6 +130,7 @@ export interface Config {
     deviceId: number;
     intraOpThreads: number;
     requireGpu: boolean;
+    decoderLoop: 'auto' | 'js' | 'onnx';
   };
   ocr: { decoding: 'beam' | 'greedy'; batchSize: number; pageCacheEntries: number };
   limits: { maxPages: number; maxPageBytes: number; maxPagePixels: number; maxPageSide: number; maxJobPixels: number; maxRequestBytes: number };
@@ -249,6 +256,7 @@ export function loadConfig(
       deviceId: e.CUDA_DEVICE_ID,
       intraOpThreads: e.ORT_INTRA_OP_THREADS,
       requireGpu: e.REQUIRE_GPU,
+      decoderLoop: e.DECODER_LOOP,
     },
     ocr: { decoding: e.OCR_DECODING, batchSize: e.OCR_BATCH_SIZE, pageCacheEntries: e.PAGE_CACHE_ENTRIES },
     limits: {

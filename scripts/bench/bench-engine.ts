@@ -5,7 +5,9 @@
  * the tiny ink-responsive stand-in supplies the blocks and lines that define the crops. The tiny
  * network's time is counted as *our* overhead, not as model time (a conservative overhead ratio).
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createHandler, type Handler } from '../../src/handler/create-handler.ts';
@@ -13,7 +15,7 @@ import { silentLogger } from '../../src/logger.ts';
 import { loadModels, type LoadedModels } from '../../src/models/load-models.ts';
 import { createOcrEngine } from '../../src/pipeline/ocr-engine.ts';
 import { createDecoder } from '../../src/recognizer/manga-ocr-session.ts';
-import { KV_DIR, MODEL_DIRS } from './bench-models.ts';
+import { BEAM_SEARCH_FILE, KV_DIR, MODEL_DIRS, replicaModelsDir } from './bench-models.ts';
 import type { ModelClock } from './model-clock.ts';
 
 /**
@@ -29,6 +31,8 @@ export interface BenchEngineOptions {
    * decoder); true: the same weights as an optimum KV pair, for the comparison
    */
   kvCache: boolean;
+  /** where beam search runs: our JS loop (CPU production) or onnxruntime's BeamSearch op (the GPU configuration) */
+  loop?: 'js' | 'onnx';
   batchSize?: number;
   threads?: number;
   tokens?: number;
@@ -48,7 +52,7 @@ export function benchConfig(o: { decoding: 'beam' | 'greedy'; batchSize?: number
   });
 }
 
-/** The real-size decoder as a KV pair (decoder emitting present.*, with-past decoder): not production's. */
+/** The real-size decoder as a KV pair (decoder emitting present.*, with-past decoder). */
 export interface KvPair {
   decoder: ort.InferenceSession;
   decoderWithPast: ort.InferenceSession;
@@ -58,27 +62,40 @@ export interface BenchModels {
   real: LoadedModels;
   lines: ort.InferenceSession;
   kv: KvPair;
+  /** true: the manga-ocr replicas with their KV export (production's KV path); false: generated stand-ins */
+  replicas: boolean;
   release(): Promise<void>;
 }
 
-/** Open the real-size sessions once; engines for each setting are then cheap to build. */
+/**
+ * Open the real-size sessions once; engines for each setting are then cheap to build. With the
+ * replicas (bench-models.ts), their KV export is the KV pair, as in the Docker image, and the
+ * in-graph search is loaded too (it runs on CPU here); without them, the generated stand-ins and a
+ * generated KV pair.
+ */
 export async function openBenchModels(threads?: number): Promise<BenchModels> {
   const config = benchConfig({ decoding: 'beam', threads });
-  const real = await loadModels({ ...config.models, dir: MODEL_DIRS.real }, silentLogger());
+  const replicaDir = replicaModelsDir();
+  const dir = replicaDir ?? MODEL_DIRS.real;
+  const decoderLoop = replicaDir && existsSync(join(dir, BEAM_SEARCH_FILE)) ? 'onnx' : 'js';
+  const real = await loadModels({ ...config.models, dir, decoderLoop }, silentLogger());
   const options = { intraOpNumThreads: config.models.intraOpThreads || availableParallelism() };
   const lines = await ort.InferenceSession.create(`${MODEL_DIRS.tiny}/comictextdetector.pt.onnx`, options);
-  const kv = {
-    decoder: await ort.InferenceSession.create(`${KV_DIR}/decoder_model.onnx`, options),
-    decoderWithPast: await ort.InferenceSession.create(`${KV_DIR}/decoder_with_past_model.onnx`, options),
-  };
+  const own = real.decoderKv
+    ? undefined
+    : {
+        decoder: await ort.InferenceSession.create(`${KV_DIR}/decoder_model.onnx`, options),
+        decoderWithPast: await ort.InferenceSession.create(`${KV_DIR}/decoder_with_past_model.onnx`, options),
+      };
+  const kv = real.decoderKv ? { decoder: real.decoderKv.first, decoderWithPast: real.decoderKv.withPast } : own!;
   const release = async () => {
-    await Promise.all([real.release(), lines.release(), kv.decoder.release(), kv.decoderWithPast.release()]);
+    await Promise.all([real.release(), lines.release(), own?.decoder.release(), own?.decoderWithPast.release()]);
   };
-  return { real, lines, kv, release };
+  return { real, lines, kv, replicas: Boolean(replicaDir), release };
 }
 
 /**
- * The decoder sessions a run uses: production's plain decoder, or the KV pair. Checks that the
+ * The decoder sessions a run uses: the pinned plain decoder, or the KV pair. Checks that the
  * recogniser will really take that path (createDecoder picks it from the sessions' I/O).
  */
 export function decoderSessions(models: Pick<BenchModels, 'real' | 'kv'>, kvCache: boolean, clock: ModelClock) {
@@ -138,7 +155,10 @@ export function benchHandler(models: BenchModels, o: BenchEngineOptions): Handle
     detector: pairedDetector(clock.wrap(real.detector, 'detector'), lineFinder(o.standInClock.wrap(lines, 'lines stand-in'), o.lineCache)),
     encoder: clock.wrap(real.encoder, 'encoder'),
     ...decoderSessions(models, o.kvCache, clock),
+    decoderKv: undefined,
+    beamSearch: o.loop === 'onnx' && real.beamSearch ? clock.wrap(real.beamSearch, 'encoder+decoder (in-graph search)') : undefined,
   };
+  if (o.loop === 'onnx' && !real.beamSearch) throw new Error('the GPU configuration needs kv/manga_ocr_beam_search.onnx beside the replicas');
   const config = benchConfig(o);
   const engine = createOcrEngine(timed, config, { decode: { maxNewTokens: o.tokens ?? TOKENS_PER_LINE }, pageCacheEntries: 0 });
   return createHandler({ engine: Promise.resolve({ engine, models: [] }), config, log: silentLogger() });

@@ -7,11 +7,11 @@ import { loadModels } from '../../src/models/load-models.ts';
 import { warmUp } from '../../src/models/warm-up.ts';
 import { createOcrEngine } from '../../src/pipeline/ocr-engine.ts';
 import { benchConfig } from './bench-engine.ts';
-import { MODEL_DIRS } from './bench-models.ts';
+import { MODEL_DIRS, replicaModelsDir } from './bench-models.ts';
 
 const imported = performance.now();
 const config = benchConfig({ decoding: 'beam' });
-const models = await loadModels({ ...config.models, dir: MODEL_DIRS.real }, silentLogger());
+const models = await loadModels({ ...config.models, dir: replicaModelsDir() ?? MODEL_DIRS.real }, silentLogger());
 createOcrEngine(models, config);
 const loaded = performance.now();
 

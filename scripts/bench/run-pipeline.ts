@@ -10,6 +10,7 @@ import { batchJob, type WorkloadPage } from './workload.ts';
 export interface PipelineResult {
   decoding: 'beam' | 'greedy';
   kv_cache: boolean;
+  loop: 'js' | 'onnx';
   pages: number;
   lines: number;
   truth_lines: number;
@@ -24,6 +25,12 @@ export interface PipelineResult {
   lines_per_s: number;
   /** milliseconds per page for each stage the pipeline reports */
   stage_ms_per_page: Record<string, number>;
+  /**
+   * MB per page fed to (`in`) and returned from (`out`) each model's `session.run`: host↔model
+   * traffic, which on a GPU crosses PCIe (model-clock.ts). `total` sums every model.
+   */
+  host_mb_per_page: Record<string, { in: number; out: number; runs: number }> & { total: { in: number; out: number; runs: number } };
+  host_mb_per_page_total: number;
 }
 
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
@@ -48,10 +55,17 @@ export async function runPipeline(
   const model = o.clock.read();
   const modelTotal = o.clock.total();
   const n = out.stats.pages;
+  const mb = (b: number) => round(b / 1e6 / n, 2);
+  const host: PipelineResult['host_mb_per_page'] = { total: { in: 0, out: 0, runs: 0 } };
+  for (const [label, b] of Object.entries(o.clock.bytes())) {
+    host[label] = { in: mb(b.in), out: mb(b.out), runs: round(b.runs / n, 1) };
+    host.total = { in: round(host.total.in + mb(b.in), 2), out: round(host.total.out + mb(b.out), 2), runs: round(host.total.runs + b.runs / n, 1) };
+  }
   const stage = Object.fromEntries(Object.entries(out.stats.timings_ms).map(([k, v]) => [k, round(v / n)]));
   return {
     decoding: o.decoding,
     kv_cache: o.kvCache,
+    loop: o.loop ?? 'js',
     pages: n,
     lines: out.stats.lines,
     truth_lines: pages.reduce((k, p) => k + p.lines, 0),
@@ -63,5 +77,7 @@ export async function runPipeline(
     pages_per_s: round((n / wall) * 1000, 3),
     lines_per_s: round((out.stats.lines / wall) * 1000, 2),
     stage_ms_per_page: stage,
+    host_mb_per_page: host,
+    host_mb_per_page_total: round(host.total.in + host.total.out, 1),
   };
 }

@@ -11,12 +11,15 @@ import type { RawImage } from '../../src/image/raw-image.ts';
 import { createDecoder, createEncoder } from '../../src/recognizer/manga-ocr-session.ts';
 import { createNativeLogSumExp } from '../../src/recognizer/log-sum-exp.ts';
 import { createRecognizer } from '../../src/recognizer/recognizer.ts';
+import { createGraphSearch } from '../../src/recognizer/graph-beam-search.ts';
 import { TOKENS_PER_LINE, benchConfig, decoderSessions, lineFinder, type BenchModels, type LineOutputs } from './bench-engine.ts';
 import type { ModelClock } from './model-clock.ts';
 import type { WorkloadPage } from './workload.ts';
 
 export interface RecognizerRun {
   label: string;
+  /** where the search ran: our loop, or onnxruntime's BeamSearch op (encoder inside) */
+  loop: 'js' | 'onnx';
   decoding: 'beam' | 'greedy';
   kv_cache: boolean;
   batch_size: number;
@@ -57,13 +60,16 @@ export async function timeRecognizer(
   models: Pick<BenchModels, 'real' | 'kv'>,
   clock: ModelClock,
   crops: readonly RawImage[],
-  o: { label: string; decoding: 'beam' | 'greedy'; kvCache: boolean; batchSize: number; calls: 'batched' | 'per-chunk' },
+  o: { label: string; decoding: 'beam' | 'greedy'; kvCache: boolean; batchSize: number; calls: 'batched' | 'per-chunk'; loop?: 'js' | 'onnx' },
 ): Promise<RecognizerRun> {
   const { real } = models;
+  const inGraph = o.loop === 'onnx' && real.beamSearch;
   const decoder = createDecoder(decoderSessions(models, o.kvCache, clock));
   const recognizer = createRecognizer({
     encode: createEncoder(clock.wrap(real.encoder, 'encoder')),
     decoder,
+    // the in-graph search holds the encoder too: its time is counted as the decoder's
+    graphSearch: inGraph ? createGraphSearch(clock.wrap(real.beamSearch!, 'decoder'), 1 + TOKENS_PER_LINE) : undefined,
     vocab: real.vocabText,
     batchSize: o.batchSize,
     decoding: o.decoding,
@@ -81,6 +87,7 @@ export async function timeRecognizer(
   const m = clock.read();
   return {
     label: o.label,
+    loop: inGraph ? 'onnx' : 'js',
     decoding: o.decoding,
     kv_cache: o.kvCache,
     batch_size: o.calls === 'per-chunk' ? 1 : o.batchSize,

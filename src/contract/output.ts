@@ -63,6 +63,8 @@ export const HealthOutput = z.object({
     z.object({ id: z.string(), file: z.string(), sha256: z.string(), verified: z.boolean() }),
   ),
   stand_in_models: z.boolean(),
+  /** which decoder path runs: `kv` (a cache, one token a step) or `plain` (the prefix re-run each step) */
+  decoder: z.object({ path: z.enum(['kv', 'plain']), layout: z.string(), loop: z.enum(['js', 'onnx']) }).optional(),
   /** the same as `stats.models` of a job: real, stand-in or unverified (absent until the models load) */
   model_weights: z.enum(['real', 'stand-in', 'unverified']).optional(),
   versions: z.object({ worker: z.string(), mokuro_format: z.string(), node: z.string(), onnxruntime: z.string() }),

@@ -69,6 +69,7 @@ export function createHandler(deps: { engine: Promise<LoadedEngine>; config: Rea
     provider: loaded?.engine.providers ?? {},
     models: loaded?.models ?? [],
     stand_in_models: loaded?.engine.standIn ?? false,
+    ...(loaded?.engine.decoder ? { decoder: loaded.engine.decoder } : {}),
     ...(loaded ? { model_weights: weightsOf(loaded.engine) } : {}),
     versions: { worker: WORKER_VERSION, mokuro_format: MOKURO_FORMAT_VERSION, node: process.version, onnxruntime: ort.env.versions.common },
     uptime_s: Math.round((performance.now() - started) / 100) / 10,

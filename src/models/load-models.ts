@@ -17,8 +17,16 @@ export interface LoadedModels {
   detector: Session;
   encoder: Session;
   decoder: Session;
-  /** the KV-cache decoder, when the models folder has one */
+  /** the KV-cache decoder beside a `decoder` that outputs `present.*` (optimum's split layout) */
   decoderWithPast?: Session;
+  /**
+   * A KV-cache decoder pair for the pinned weights (kv/, exported at image build and checked
+   * against the pinned plain decoder; see docker/kv-decoder/): its first step outputs `present.*`,
+   * which the pinned `decoder_model.onnx` does not.
+   */
+  decoderKv?: { first: Session; withPast: Session };
+  /** the whole beam search in one model (DECODER_LOOP; src/recognizer/graph-beam-search.ts) */
+  beamSearch?: Session;
   vocabText: string;
   info: {
     dir: string;
@@ -76,7 +84,7 @@ export async function loadModels(
     intraOpThreads: config.intraOpThreads || availableParallelism(),
   };
   const providers: Record<string, ProviderName> = {};
-  const sessions: Partial<Record<(typeof MODEL_SESSIONS)[number][0] | 'decoderWithPast', Session>> = {};
+  const sessions: Partial<Record<(typeof MODEL_SESSIONS)[number][0] | 'decoderWithPast' | 'decoderKvFirst' | 'decoderKvWithPast' | 'beamSearch', Session>> = {};
 
   const unavailable = new Map<ProviderName, string>();
   const open = async (key: keyof typeof sessions, file: string) => {
@@ -107,10 +115,28 @@ export async function loadModels(
       ];
       if (problems.length > 0) throw new WorkerError('MODEL_LOAD', `${entry.file} is not the expected model: ${problems.join('; ')}`);
     }
-    const withPast = manifest.optional.find((m) => m.id === 'manga-ocr-decoder-with-past');
-    if (withPast && existsSync(path.join(config.dir, withPast.file))) {
-      await open('decoderWithPast', path.join(config.dir, withPast.file));
+    const optional = (id: string) => {
+      const entry = manifest.optional.find((m) => m.id === id);
+      return entry && existsSync(path.join(config.dir, entry.file)) ? path.join(config.dir, entry.file) : undefined;
+    };
+    const withPast = optional('manga-ocr-decoder-with-past');
+    if (withPast) await open('decoderWithPast', withPast);
+    const kvFirst = optional('manga-ocr-decoder-kv-first');
+    const kvWithPast = optional('manga-ocr-decoder-kv-with-past');
+    if (Boolean(kvFirst) !== Boolean(kvWithPast)) {
+      throw new WorkerError('MODEL_LOAD', `the KV-cache decoder needs both kv/decoder_model.onnx and kv/decoder_with_past_model.onnx in ${config.dir}, found one`);
     }
+    if (kvFirst && kvWithPast) {
+      await open('decoderKvFirst', kvFirst);
+      await open('decoderKvWithPast', kvWithPast);
+    }
+    // the in-graph loop holds its own copy of the weights: opened only where it will run
+    const beamSearch = optional('manga-ocr-beam-search');
+    const wantLoop = config.decoderLoop === 'onnx' || (config.decoderLoop === 'auto' && providers.encoder !== 'cpu');
+    if (config.decoderLoop === 'onnx' && !beamSearch) {
+      throw new WorkerError('MODEL_LOAD', `DECODER_LOOP=onnx needs kv/manga_ocr_beam_search.onnx in ${config.dir} (built with the Docker image)`);
+    }
+    if (beamSearch && wantLoop) await open('beamSearch', beamSearch);
   } catch (err) {
     await Promise.all(Object.values(sessions).map((s) => s?.release()));
     throw err;
@@ -125,6 +151,8 @@ export async function loadModels(
     encoder: sessions.encoder!,
     decoder: sessions.decoder!,
     decoderWithPast: sessions.decoderWithPast,
+    beamSearch: sessions.beamSearch,
+    decoderKv: sessions.decoderKvFirst && sessions.decoderKvWithPast ? { first: sessions.decoderKvFirst, withPast: sessions.decoderKvWithPast } : undefined,
     vocabText,
     info: { dir: config.dir, files, standIn, weights, providers, load_ms },
     release: async () => {

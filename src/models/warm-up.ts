@@ -59,6 +59,19 @@ async function warmUpOne(session: Session, entry: Pick<ModelEntry, 'file' | 'dec
   }
 }
 
+/** one crop, a cap of 3 (start token and two steps): the in-graph search's lazy allocations */
+async function warmUpBeamSearch(session: Session): Promise<void> {
+  try {
+    await session.run({
+      pixels: new ort.Tensor('uint8', new Uint8Array(224 * 224), [1, 224, 224]),
+      max_length: new ort.Tensor('int32', Int32Array.from([3]), [1]),
+    });
+  } catch (err) {
+    const reason = String((err as Error).message ?? err).split('\n')[0];
+    throw new WorkerError('MODEL_LOAD', `kv/manga_ocr_beam_search.onnx: warm-up failed: ${reason}`, { cause: err });
+  }
+}
+
 /**
  * One run of every session before the first job is taken, so that the first job does not pay for
  * onnxruntime's (and CUDA's) lazy initialisation, and a model of the wrong geometry fails the start
@@ -69,5 +82,11 @@ export async function warmUp(models: LoadedModels, manifest: Manifest = readMani
   for (const [key, id] of MODEL_SESSIONS) await warmUpOne(models[key], manifestEntry(manifest, id));
   const withPast = manifest.optional.find((m) => m.id === 'manga-ocr-decoder-with-past');
   if (models.decoderWithPast) await warmUpOne(models.decoderWithPast, { file: withPast?.file ?? 'decoder with past' });
+  if (models.decoderKv) {
+    // the first step takes what the pinned decoder takes, at its sizes
+    await warmUpOne(models.decoderKv.first, { file: 'kv/decoder_model.onnx', sizes: manifestEntry(manifest, 'manga-ocr-decoder').sizes });
+    await warmUpOne(models.decoderKv.withPast, { file: 'kv/decoder_with_past_model.onnx' });
+  }
+  if (models.beamSearch) await warmUpBeamSearch(models.beamSearch);
   return Math.round(performance.now() - t0);
 }

@@ -5,10 +5,13 @@ import { lineTexts, pageChunks } from '../crop/page-chunks.ts';
 import { createDetector } from '../detector/detect-page.ts';
 import { createDetectorRun } from '../detector/detector-session.ts';
 import { WorkerError, isWorkerError, throwIfCancelled } from '../errors.ts';
+import { decoderSessions } from '../models/decoder-sessions.ts';
 import type { LoadedModels } from '../models/load-models.ts';
 import { createDecoder, createEncoder } from '../recognizer/manga-ocr-session.ts';
 import type { DecodeOptions } from '../recognizer/decoding.ts';
 import { createNativeLogSumExp } from '../recognizer/log-sum-exp.ts';
+import { createGraphSearch } from '../recognizer/graph-beam-search.ts';
+import { DEFAULT_DECODE_OPTIONS } from '../recognizer/decoding.ts';
 import { DEFAULT_BATCH_SIZE_CPU, DEFAULT_BATCH_SIZE_GPU, createRecognizer, type Recognizer } from '../recognizer/recognizer.ts';
 import type { ProcessOptions } from '../contract/input.ts';
 import type { RawImage } from '../image/raw-image.ts';
@@ -44,8 +47,11 @@ export function createOcrEngine(
   const detector = createDetector(createDetectorRun(models.detector));
   const onGpu = models.info.providers.encoder !== 'cpu';
   const encode = createEncoder(models.encoder);
-  const decoder = createDecoder({ decoder: models.decoder, decoderWithPast: models.decoderWithPast });
+  const decoder = createDecoder(decoderSessions(models));
   const rowLogSumExp = createNativeLogSumExp();
+  // the in-graph search is loaded only where it runs (load-models.ts); greedy stays in JS
+  const maxLength = Math.min(decode.maxLength ?? DEFAULT_DECODE_OPTIONS.maxLength, 1 + (decode.maxNewTokens ?? Infinity));
+  const graphSearch = models.beamSearch ? createGraphSearch(models.beamSearch, maxLength) : undefined;
   const recognizers = new Map<'beam' | 'greedy', Recognizer>();
   const recognizer = (mode: 'beam' | 'greedy') => {
     let r = recognizers.get(mode);
@@ -60,6 +66,7 @@ export function createOcrEngine(
         // Mokuro hands BGR crops to PIL as RGB: reading our RGB crops swapped gives the same grey
         swapRedBlue: true,
         rowLogSumExp,
+        graphSearch,
       });
       recognizers.set(mode, r);
     }
@@ -72,6 +79,7 @@ export function createOcrEngine(
   const engine: PageEngine = {
     providers: models.info.providers,
     standIn: models.info.standIn,
+    decoder: { path: graphSearch || decoder.kind !== 'plain' ? 'kv' : 'plain', layout: graphSearch ? 'beam-search-op' : decoder.kind, loop: graphSearch ? 'onnx' : 'js' },
     weights: models.info.weights,
     async processPage(image, options, signal) {
       // announced before detection, so a page in flight behind this one merges its crops with ours

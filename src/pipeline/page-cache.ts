@@ -75,6 +75,7 @@ export function withPageCache(engine: PageEngine, maxEntries = PAGE_CACHE_ENTRIE
   return {
     providers: engine.providers,
     standIn: engine.standIn,
+    decoder: engine.decoder,
     weights: engine.weights,
     cacheSize: () => cache.size,
     async processPage(image, options, signal) {

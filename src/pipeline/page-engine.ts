@@ -19,8 +19,20 @@ export interface PageEngine {
   /** the execution provider per model, for stats */
   providers: Record<string, string>;
   standIn: boolean;
+  /** which decoder path runs (health): see DecoderInfo */
+  decoder?: DecoderInfo;
   /** `real`, `stand-in` or `unverified` (MODELS_VERIFY=off with unpinned files); absent means standIn decides */
   weights?: 'real' | 'stand-in' | 'unverified';
+}
+
+/**
+ * `path`: `kv` feeds only the newest token and a cache, `plain` re-runs the whole prefix each step;
+ * `layout`: the export it runs on (manga-ocr-session.ts); `loop`: where the search runs.
+ */
+export interface DecoderInfo {
+  path: 'kv' | 'plain';
+  layout: string;
+  loop: 'js' | 'onnx';
 }
 
 /** What `stats.models` and `health` say about the weights behind an engine. */

@@ -10,8 +10,8 @@
 /** growth factor when a buffer is too small (the decoder cache grows one position per step) */
 const GROWTH = 1.5;
 
-type Ctor = Float32ArrayConstructor | Uint16ArrayConstructor;
-type Data = Float32Array | Uint16Array;
+type Ctor = Float32ArrayConstructor | Uint16ArrayConstructor | Uint8ArrayConstructor;
+type Data = Float32Array | Uint16Array | Uint8Array;
 
 export interface BufferLease {
   /** a view of exactly `length` elements of the buffer named `key`; its contents are unspecified */

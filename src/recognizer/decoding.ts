@@ -16,7 +16,7 @@ const NO_REPEAT_NGRAM_SIZE = 3;
 /** stop once num_beams hypotheses are finished (manga_ocr_dev/training/get_model.py get_model `early_stopping=True`) */
 const EARLY_STOPPING = true;
 /** maximum sequence length, start token included (kha-white/manga-ocr manga_ocr/ocr.py `generate(..., max_length=300)`) */
-const MAX_LENGTH = 300;
+export const MAX_LENGTH = 300;
 
 export const DEFAULT_DECODE_OPTIONS: Readonly<DecodeOptions> = Object.freeze({
   mode: 'beam',

@@ -62,13 +62,32 @@ export function preprocess(
   const out = into(crops.length * 3 * plane);
   const small = new Uint8Array(plane);
   for (let i = 0; i < crops.length; i++) {
-    const crop = crops[i];
-    const grey = pillowGrey(crop, options);
-    pillowResizeBilinear(grey, crop.width, crop.height, INPUT_SIZE, INPUT_SIZE, small);
+    greyPlane(crops[i], options, small);
     const base = i * 3 * plane;
     for (let p = 0; p < plane; p++) out[base + p] = NORMALISED[small[p]];
     out.copyWithin(base + plane, base, base + plane);
     out.copyWithin(base + 2 * plane, base, base + plane);
   }
   return out;
+}
+
+/**
+ * The same crops before normalisation: one grey 224×224 plane per crop, `[crops.length, 224, 224]`
+ * bytes (a twelfth of the float input), for a model that normalises in its graph.
+ */
+export function preprocessGrey(
+  crops: readonly RawImage[],
+  options: PreprocessOptions = {},
+  into: (length: number) => Uint8Array = (n) => new Uint8Array(n),
+): Uint8Array {
+  const plane = INPUT_SIZE * INPUT_SIZE;
+  const out = into(crops.length * plane);
+  for (let i = 0; i < crops.length; i++) greyPlane(crops[i], options, out.subarray(i * plane, (i + 1) * plane));
+  return out;
+}
+
+/** grey, then Pillow BILINEAR to 224×224 into `out` */
+function greyPlane(crop: RawImage, options: PreprocessOptions, out: Uint8Array): void {
+  const grey = pillowGrey(crop, options);
+  pillowResizeBilinear(grey, crop.width, crop.height, INPUT_SIZE, INPUT_SIZE, out);
 }

@@ -4,9 +4,10 @@ import type { RawImage } from '../image/raw-image.ts';
 import type { DecoderStep } from './decoder-step.ts';
 import { createBufferPool } from './buffer-pool.ts';
 import { decode, type DecodeOptions } from './decoding.ts';
+import type { GraphSearch } from './graph-beam-search.ts';
 import type { RowLogSumExp } from './log-sum-exp.ts';
 import { normalise } from './normalise.ts';
-import { preprocess } from './preprocess.ts';
+import { preprocess, preprocessGrey } from './preprocess.ts';
 import { createTokenizer, type Tokenizer } from './tokenizer.ts';
 
 /** crops per encoder/decoder batch on CPU: batching gains nothing there but fewer decoder calls (our choice, measured: BENCHMARKS.md) */
@@ -29,6 +30,12 @@ export interface RecognizerOptions {
   swapRedBlue?: boolean;
   /** beam search's per-row log-sum-exp outside JS (createNativeLogSumExp); JS when absent */
   rowLogSumExp?: RowLogSumExp;
+  /**
+   * Beam search inside onnxruntime (graph-beam-search.ts): when given, beam decoding sends each
+   * batch's grey planes to it in one call instead of running encoder and decoder steps from here.
+   * Its beams, n-gram ban, length penalty and cap are fixed in the model.
+   */
+  graphSearch?: GraphSearch;
 }
 
 export interface RecognizerStats {
@@ -84,16 +91,25 @@ export function createRecognizer(options: RecognizerOptions): Recognizer {
       let result: Awaited<ReturnType<typeof decode>>;
       try {
         let t = performance.now();
-        const pixels = preprocess(batch, pre, (n) => lease.take('pixels', n, Float32Array));
-        stats.pre_ms += performance.now() - t;
+        if (options.graphSearch && decodeOptions.mode === 'beam') {
+          const grey = preprocessGrey(batch, pre, (n) => lease.take('grey', n, Uint8Array));
+          stats.pre_ms += performance.now() - t;
+          t = performance.now();
+          // encoder and search in one call: its time is the decoder's (the encoder is inside)
+          result = { tokens: await options.graphSearch(grey, batch.length), calls: 1, rows: batch.length };
+          stats.decoder_ms += performance.now() - t;
+        } else {
+          const pixels = preprocess(batch, pre, (n) => lease.take('pixels', n, Float32Array));
+          stats.pre_ms += performance.now() - t;
 
-        t = performance.now();
-        const hidden = await options.encode(pixels, batch.length);
-        stats.encoder_ms += performance.now() - t;
+          t = performance.now();
+          const hidden = await options.encode(pixels, batch.length);
+          stats.encoder_ms += performance.now() - t;
 
-        t = performance.now();
-        result = await decode(options.decoder.bind(hidden, batch.length), batch.length, decodeOptions, options.rowLogSumExp);
-        stats.decoder_ms += performance.now() - t;
+          t = performance.now();
+          result = await decode(options.decoder.bind(hidden, batch.length), batch.length, decodeOptions, options.rowLogSumExp);
+          stats.decoder_ms += performance.now() - t;
+        }
       } finally {
         lease.release();
       }
