@@ -84,5 +84,7 @@ function inRange(p: Plane, lo: number, hi: number): Plane {
   if (l > h || l > 255 || h < 0) [l, h] = [1, 0];
   l = Math.max(0, Math.min(255, l));
   h = Math.max(0, Math.min(255, h));
-  return { ...p, data: p.data.map((g) => (g >= l && g <= h ? 255 : 0)) };
+  const data = new Uint8Array(p.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = p.data[i] >= l && p.data[i] <= h ? 255 : 0;
+  return { ...p, data };
 }

@@ -17,7 +17,8 @@ const CONNECTIVITY = 8;
 export function mergeMaskList(candidates: Candidate[], msk: Plane): Plane {
   const { width, height } = msk;
   const sorted = [...candidates].sort((a, b) => a.xorSum - b.xorSum); // stable, like list.sort
-  const pred = erode3(msk, 'ellipse').data.map((v) => (v > PRED_LEVEL ? 255 : 0));
+  const pred = erode3(msk, 'ellipse').data;
+  for (let i = 0; i < pred.length; i++) pred[i] = pred[i] > PRED_LEVEL ? 255 : 0;
   const merged = new Uint8Array(width * height);
 
   /** Sets the label's pixels inside its box when that lowers the box's XOR sum with `pred`. */
@@ -48,7 +49,9 @@ export function mergeMaskList(candidates: Candidate[], msk: Plane): Plane {
   }
 
   // fill holes: every region of the complement smaller than the second largest one
-  const holes = components({ data: merged.map((v) => 255 - v), width, height }, CONNECTIVITY);
+  const complement = new Uint8Array(merged.length);
+  for (let i = 0; i < merged.length; i++) complement[i] = 255 - merged[i];
+  const holes = components({ data: complement, width, height }, CONNECTIVITY);
   const areas = Array.from({ length: holes.count }, (_, l) => holes.stats[l * 5 + 4]).sort((a, b) => a - b);
   const areaThresh = areas.length > 1 ? areas[areas.length - 2] : areas[areas.length - 1];
   for (let label = 0; label < holes.count; label++) {

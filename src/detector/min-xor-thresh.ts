@@ -18,7 +18,8 @@ export function xorSum(a: Uint8Array, b: Uint8Array): number {
 }
 
 export function minXorThresh(threshed: Plane, mask: Plane): Candidate {
-  const neg = threshed.data.map((v) => 255 - v);
+  const neg = new Uint8Array(threshed.data.length);
+  for (let i = 0; i < neg.length; i++) neg[i] = 255 - threshed.data[i];
   const s = xorSum(threshed.data, mask.data);
   const ns = xorSum(neg, mask.data);
   return ns < s ? { mask: { ...threshed, data: neg }, xorSum: ns } : { mask: threshed, xorSum: s };

@@ -31,8 +31,13 @@ function unionArea(a: Box, b: Box): number {
 export function refineUndetectedMask(page: RawImage, predMask: Uint8Array, refined: Uint8Array, boxes: readonly Box[]): Uint8Array {
   const { width, height } = page;
   // Python clears these pixels of the caller's mask in place; we work on a copy
-  const pred = predMask.map((v, i) => (refined[i] > LEVEL ? 0 : v));
-  const cc = components({ data: pred.map((v) => (v > LEVEL ? 255 : 0)), width, height }, 4);
+  const pred = new Uint8Array(predMask.length);
+  const text = new Uint8Array(predMask.length);
+  for (let i = 0; i < pred.length; i++) {
+    pred[i] = refined[i] > LEVEL ? 0 : predMask[i];
+    text[i] = pred[i] > LEVEL ? 255 : 0;
+  }
+  const cc = components({ data: text, width, height }, 4);
   const valid: number[] = [];
   for (let l = 0; l < cc.count; l++) if (cc.stats[l * 5 + 4] > MIN_AREA) valid.push(l);
   const extra: Box[] = [];
@@ -46,5 +51,6 @@ export function refineUndetectedMask(page: RawImage, predMask: Uint8Array, refin
   }
   if (extra.length === 0) return refined;
   const more = refineMask(page, pred, extra);
-  return refined.map((v, i) => v | more[i]);
+  for (let i = 0; i < more.length; i++) more[i] |= refined[i];
+  return more;
 }
