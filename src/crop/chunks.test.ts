@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DetectedBlock, Quad } from '../detector/types.ts';
 import type { RawImage } from '../image/raw-image.ts';
-import { binariseMask, cutPoints, inkProfile, lineChunks } from './chunks.ts';
+import { cutPoints, inkProfile, type LazyMask, lineChunks } from './chunks.ts';
 import { cropLine, rotate90 } from '../../test/helpers/reference-line-crop.ts';
 import { lineWarp } from './line-crop.ts';
 
@@ -17,11 +17,11 @@ function page(w: number, h: number): RawImage {
   return { data, width: w, height: h, channels: 3 };
 }
 
-/** raw mask with ink (200) everywhere inside [x1,x2)×[y1,y2) except where `gap` says */
-function rawMask(w: number, h: number, ink: (x: number, y: number) => boolean): Uint8Array {
-  const m = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) m[y * w + x] = ink(x, y) ? 200 : 100;
-  return m;
+/** a 0/255 text mask (as refinedTextMask gives) with ink where `ink` says */
+function textMask(w: number, h: number, ink: (x: number, y: number) => boolean): LazyMask {
+  const data = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = ink(x, y) ? 255 : 0;
+  return () => ({ data, width: w, height: h, channels: 1 });
 }
 
 describe('cutPoints', () => {
@@ -61,7 +61,7 @@ describe('lineChunks', () => {
     const W = 1200;
     const p = page(W, 100);
     const quad = rect(0, 10, 1099, 73); // 1100 × 64 → strip 1117 wide, ratio 17.5 → 3 chunks
-    const mask = binariseMask(rawMask(W, 100, (x) => !(x >= 420 && x < 440)), W, 100);
+    const mask = textMask(W, 100, (x) => !(x >= 420 && x < 440));
     const chunks = lineChunks(p, mask, quad, ja);
     const warp = lineWarp(quad, ja, W, 100)!;
     expect(chunks).toHaveLength(3);
@@ -77,7 +77,7 @@ describe('lineChunks', () => {
     const H = 1300;
     const p = page(100, H);
     const quad = rect(10, 0, 73, 1199); // 64 wide, 1200 tall → ratio ≈ 19 > 16 → 2 chunks
-    const mask = binariseMask(rawMask(100, H, (_, y) => !(y >= 590 && y < 610)), 100, H);
+    const mask = textMask(100, H, (_, y) => !(y >= 590 && y < 610));
     const chunks = lineChunks(p, mask, quad, jaV);
     expect(chunks).toHaveLength(2);
     for (const c of chunks) expect(c.width).toBe(64); // upright columns
@@ -95,7 +95,7 @@ describe('lineChunks', () => {
     const H = 1300;
     const p = page(100, H);
     const quad = rect(10, 0, 73, 1199);
-    const mask = binariseMask(rawMask(100, H, (_, y) => !(y >= 590 && y < 610)), 100, H);
+    const mask = textMask(100, H, (_, y) => !(y >= 590 && y < 610));
     const chunks = lineChunks(p, mask, quad, jaV);
     const rotated = cropLine(p, quad, jaV)!; // Mokuro's strip: 64 tall, reading left → right
     let x0 = 0;

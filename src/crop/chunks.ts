@@ -2,11 +2,8 @@
  * Mokuro's long-line split (kha-white/mokuro mokuro/manga_page_ocr.py `split_into_chunks`): a strip
  * longer than 16 (vertical) or 8 (horizontal) times its height is cut into ceil(ratio / max) chunks,
  * each cut at the first ink density minimum within ±64 px of an evenly spaced anchor. Vertical chunks
- * are turned back upright.
- *
- * Deviation: the density comes from the detector's raw mask thresholded at > 127, not from the mask
- * Mokuro refines with kha-white/comic-text-detector utils/textmask.py (which needs the page's own
- * text-colour analysis); a cut can land a few pixels elsewhere on very long lines.
+ * are turned back upright. The density is measured, as in Mokuro, on comic-text-detector's refined
+ * text mask (`refinedTextMask`, kha-white/comic-text-detector utils/textmask.py `refine_mask`).
  */
 import type { DetectedBlock, Quad } from '../detector/types.ts';
 import type { RawImage } from '../image/raw-image.ts';
@@ -23,8 +20,6 @@ const ANCHOR_WINDOW = 2;
 const GAUSS_LENGTH = 2 * TEXT_HEIGHT;
 /** its σ = text height / 8 (mokuro/manga_page_ocr.py `gaussian(..., textheight / 8)`) */
 const GAUSS_STD = TEXT_HEIGHT / 8;
-/** raw-mask level counted as ink (our choice, standing in for the refined mask: raw_mask > 127) */
-const MASK_THRESHOLD = 127;
 
 /** scipy.signal.windows.gaussian(M, std): symmetric, peak 1, unnormalised */
 const GAUSS = Float64Array.from({ length: GAUSS_LENGTH }, (_, i) => {
@@ -32,12 +27,8 @@ const GAUSS = Float64Array.from({ length: GAUSS_LENGTH }, (_, i) => {
   return Math.exp(-(n * n) / (2 * GAUSS_STD * GAUSS_STD));
 });
 
-/** The detector's raw mask (H×W bytes) as a 0/255 image: the stand-in for Mokuro's refined mask. */
-export function binariseMask(raw: Uint8Array, width: number, height: number): RawImage {
-  const data = new Uint8Array(width * height);
-  for (let i = 0; i < data.length; i++) data[i] = raw[i] > MASK_THRESHOLD ? 255 : 0;
-  return { data, width, height, channels: 1 };
-}
+/** The page's refined text mask, asked for only when a line is long enough to be cut (it is costly). */
+export type LazyMask = () => RawImage;
 
 /**
  * Ink along the reading direction of an unrotated warped mask strip: column sums for horizontal
@@ -104,13 +95,14 @@ function slice(img: RawImage, a: number, b: number, vertical: boolean): RawImage
 
 /**
  * The crops to OCR for one line, in reading order: one strip, or its chunks for a long line;
- * vertical ones upright (64 px wide). `mask` is `binariseMask(...)` of the page; `[]` for a
+ * vertical ones upright (64 px wide). `mask` gives the page's refined text mask (null: cut at the
+ * anchors); `[]` for a
  * degenerate quad. Mokuro rotates vertical strips CCW, splits columns and rotates each chunk back
  * CW; splitting the unrotated strip's rows at the same positions gives the same pixels.
  */
 export function lineChunks(
   page: RawImage,
-  mask: RawImage | null,
+  mask: LazyMask | null,
   quad: Quad,
   block: Pick<DetectedBlock, 'language' | 'vertical' | 'font_size'>,
 ): RawImage[] {
@@ -121,7 +113,7 @@ export function lineChunks(
   const [length, thickness] = vertical ? [strip.height, strip.width] : [strip.width, strip.height];
   const maxRatio = vertical ? MAX_RATIO_VERTICAL : MAX_RATIO_HORIZONTAL;
   if (length / thickness <= maxRatio) return [strip];
-  const maskStrip = mask && warpPerspective(mask, warp.M, warp.width, warp.height);
+  const maskStrip = mask && warpPerspective(mask(), warp.M, warp.width, warp.height);
   const cuts = cutPoints(length, thickness, maxRatio, maskStrip && inkProfile(maskStrip, vertical));
   const edges = [0, ...cuts, length];
   const chunks: RawImage[] = [];

@@ -3,9 +3,10 @@
  * mokuro/manga_page_ocr.py `__call__`), flattened so the recogniser can batch them with other pages,
  * plus what it takes to put texts back per line.
  */
+import { refinedTextMask } from '../detector/refined-text-mask.ts';
 import type { DetectedBlock } from '../detector/types.ts';
 import type { RawImage } from '../image/raw-image.ts';
-import { binariseMask, lineChunks } from './chunks.ts';
+import { type LazyMask, lineChunks } from './chunks.ts';
 
 /** Where one line's chunks sit in the flat crop list. */
 export interface LineSpan {
@@ -22,10 +23,15 @@ export interface PageChunks {
 
 /**
  * `rawMask` is the detector's H×W raw mask (null: long lines are cut at the anchors). Crops keep the
- * page's channel order; see recognizer `swapRedBlue` for Mokuro's BGR quirk.
+ * page's channel order; see recognizer `swapRedBlue` for Mokuro's BGR quirk. OpenCV must be loaded
+ * (the detector has loaded it) when a line is long enough to be cut.
  */
 export function pageChunks(page: RawImage, rawMask: Uint8Array | null, blocks: readonly DetectedBlock[]): PageChunks {
-  const mask = rawMask && binariseMask(rawMask, page.width, page.height);
+  // Mokuro refines the mask of every page, but only split_into_chunks reads it: refining it the first
+  // time a line is long enough to be cut gives the same cuts and spares every other page the cost.
+  let refined: RawImage | undefined;
+  const boxes = blocks.map((b) => b.box);
+  const mask: LazyMask | null = rawMask && (() => (refined ??= refinedTextMask(page, rawMask, boxes)));
   const crops: RawImage[] = [];
   const spans: LineSpan[] = [];
   blocks.forEach((block, b) =>

@@ -2,7 +2,9 @@
  * Loads OpenCV's WASM build (@techstark/opencv-js 4.12) once. The detector uses it only where exact
  * OpenCV behaviour matters and a hand-written copy would be long: `findContours` (Suzuki–Abe border
  * following, whose contour order decides the line order), `minAreaRect` (rotating calipers with
- * OpenCV's float32 edge cases) and `fillPoly` (OpenCV's scan conversion for the DB box score).
+ * OpenCV's float32 edge cases), `fillPoly` (OpenCV's scan conversion for the DB box score), and for
+ * `refineMask`: `connectedComponentsWithStats` (its label order decides the merge order), Otsu
+ * `threshold`, `erode` and `cvtColor` (see mask-ops.ts).
  */
 import { createRequire } from 'node:module';
 
@@ -10,6 +12,7 @@ import { createRequire } from 'node:module';
 export interface CvMat {
   data: Uint8Array;
   data32S: Int32Array;
+  data64F: Float64Array;
   rows: number;
   cols: number;
   delete(): void;
@@ -34,6 +37,21 @@ export interface OpenCv {
   findContours(image: CvMat, contours: CvMatVector, hierarchy: CvMat, mode: number, method: number): void;
   minAreaRect(points: CvMat): CvRotatedRect;
   fillPoly(img: CvMat, pts: CvMatVector, color: unknown, lineType: number, shift: number, offset: unknown): void;
+  Size: new (width: number, height: number) => unknown;
+  getStructuringElement(shape: number, ksize: unknown): CvMat;
+  morphologyDefaultBorderValue(): unknown;
+  erode(src: CvMat, dst: CvMat, kernel: CvMat, anchor: unknown, iterations: number, borderType: number, borderValue: unknown): void;
+  threshold(src: CvMat, dst: CvMat, thresh: number, maxval: number, type: number): number;
+  cvtColor(src: CvMat, dst: CvMat, code: number): void;
+  connectedComponentsWithStats(image: CvMat, labels: CvMat, stats: CvMat, centroids: CvMat, connectivity: number, ltype: number): number;
+  CV_8UC3: number;
+  CV_32S: number;
+  MORPH_RECT: number;
+  MORPH_ELLIPSE: number;
+  BORDER_CONSTANT: number;
+  THRESH_BINARY: number;
+  THRESH_OTSU: number;
+  COLOR_RGB2GRAY: number;
   CV_8UC1: number;
   CV_32SC2: number;
   RETR_LIST: number;
