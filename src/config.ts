@@ -47,7 +47,8 @@ const EnvSchema = z.object({
   OCR_DECODING: z.enum(['beam', 'greedy']).optional().default('beam'),
   /** crops per recogniser batch; 0 = by provider (8 on CPU, 32 on GPU) */
   OCR_BATCH_SIZE: intFromEnv(0),
-  /** pages remembered by content, answered again without the models; 0 turns the cache off */
+  /** pages remembered by content, answered again without the models; 0 turns the cache off. A result is
+   *  a few kB of blocks, so the default 512 stays under a few MB (our choice) */
   PAGE_CACHE_ENTRIES: intFromEnv(512),
   MAX_PAGES: intFromEnv(1000, 1),
   MAX_PAGE_BYTES: intFromEnv(32 * 1024 * 1024, 1),
@@ -144,7 +145,7 @@ export interface Config {
     maxRedirects: number;
     ahead: number;
   };
-  /** runpod.md §2: what the cloud worker loop needs; absent URLs/ids stay undefined */
+  /** what the cloud worker loop needs (runpod/runpod-python runpod/serverless/modules/rp_job.py, rp_ping.py); absent URLs/ids stay undefined */
   runpod: {
     takeUrl?: string;
     doneUrl?: string;

@@ -21,7 +21,7 @@ afterAll(async () => {
 describe('two jobs sharing a page in flight (--rp_api_concurrency 2)', () => {
   it('cancelling one leaves the other COMPLETED with the page', async () => {
     const held = heldEngine();
-    const { engine, reached } = callsSeen(withPageCache(held.engine), 2);
+    const { engine, reached } = callsSeen(withPageCache(held.engine, 512), 2);
     const handler = createHandler({ engine: Promise.resolve({ engine, models: [] }), config: loadConfig([], {}), log: silentLogger() });
     const { app } = buildApi({ handler, log: silentLogger(), concurrency: 2, maxQueue: 10, maxBodyBytes: 1024 * 1024 });
     await app.listen({ host: '127.0.0.1', port: 0 });

@@ -20,7 +20,7 @@ import type { ModelClock } from './model-clock.ts';
 
 /**
  * Tokens each line decodes: random weights never emit EOS, so every line runs to this cap. The
- * spec's cost model (§6) takes a typical line as ≤ ~20 tokens; we time the upper end.
+ * speech-balloon line holds up to about 20 characters; we time the upper end.
  */
 export const TOKENS_PER_LINE = 20;
 

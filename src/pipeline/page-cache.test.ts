@@ -27,7 +27,7 @@ function countingEngine(fail = false) {
 describe('page cache', () => {
   it('answers an identical page with the same options from the cache, and a different one from the engine', async () => {
     const inner = countingEngine();
-    const engine = withPageCache(inner);
+    const engine = withPageCache(inner, 512);
     const a = await engine.processPage(page(1), { decoding: 'beam' });
     const b = await engine.processPage(page(1), { decoding: 'beam' });
     expect(b.blocks).toEqual(a.blocks);
@@ -47,7 +47,7 @@ describe('page cache', () => {
     await engine.processPage(page(1), {});
     expect([inner.calls, engine.cacheSize()]).toEqual([4, 2]);
 
-    const failing = withPageCache(countingEngine(true));
+    const failing = withPageCache(countingEngine(true), 512);
     await expect(failing.processPage(page(1), {})).rejects.toThrow('model failed');
     expect(failing.cacheSize()).toBe(0);
   });
@@ -64,7 +64,7 @@ describe('page cache with jobs running side by side', () => {
 
   it('cancelling one job leaves another job with the identical page complete', async () => {
     const held = heldEngine();
-    const { engine, reached } = callsSeen(withPageCache(held.engine), 2);
+    const { engine, reached } = callsSeen(withPageCache(held.engine, 512), 2);
     const [a, b] = [new AbortController(), new AbortController()];
     const jobA = job(engine, a.signal);
     const jobB = job(engine, b.signal);
@@ -81,7 +81,7 @@ describe('page cache with jobs running side by side', () => {
 
   it('stops the shared run once every job waiting on it is cancelled, and runs the page afresh after', async () => {
     const held = heldEngine();
-    const cached = withPageCache(held.engine);
+    const cached = withPageCache(held.engine, 512);
     const { engine, reached } = callsSeen(cached, 2);
     const [a, b] = [new AbortController(), new AbortController()];
     const jobs = [job(engine, a.signal), job(engine, b.signal)];
@@ -100,7 +100,7 @@ describe('page cache with jobs running side by side', () => {
 
 it('never stops a shared run that a caller without a signal still waits on', async () => {
   const held = heldEngine();
-  const engine = withPageCache(held.engine);
+  const engine = withPageCache(held.engine, 512);
   const plain = engine.processPage(page(7), {});
   const a = new AbortController();
   const cancelledOne = engine.processPage(page(7), {}, a.signal);

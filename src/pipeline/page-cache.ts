@@ -11,9 +11,6 @@ import { WorkerError } from '../errors.ts';
 import type { RawImage } from '../image/raw-image.ts';
 import type { PageEngine, PageResult } from './page-engine.ts';
 
-/** pages remembered; a result is a few kB of blocks, so this is well under a few MB (our choice) */
-export const PAGE_CACHE_ENTRIES = 512;
-
 function pageKey(image: RawImage, options: ProcessOptions): string {
   const hash = createHash('sha256');
   hash.update(`${image.width}x${image.height}x${image.channels}\n`);
@@ -35,7 +32,7 @@ interface Entry {
 
 const cancelled = () => new WorkerError('ABORTED', 'job was cancelled');
 
-export function withPageCache(engine: PageEngine, maxEntries = PAGE_CACHE_ENTRIES): PageEngine & { cacheSize(): number } {
+export function withPageCache(engine: PageEngine, maxEntries: number): PageEngine & { cacheSize(): number } {
   const cache = new Map<string, Entry>();
 
   const start = (key: string, image: RawImage, options: ProcessOptions): Entry => {

@@ -1,12 +1,14 @@
 /**
  * Turns manga-ocr encoder/decoder sessions into the pure functions the recogniser uses (the session
- * wrappers; the KV-cache step is kv-decoder-step.ts). Decoder exports supported (§5.2), detected from input names:
+ * wrappers; the KV-cache step is kv-decoder-step.ts). Decoder exports supported (the layouts of
+ * huggingface/optimum's ONNX export of VisionEncoderDecoder models), detected from input names:
  * - plain: `input_ids` + `encoder_hidden_states` → `logits [B,T,V]`, re-runs the whole prefix;
  * - KV cache, merged (optimum `decoder_model_merged`): `past_key_values.{i}.{decoder,encoder}.{key,value}`
  *   + `use_cache_branch` inputs, `present.*` outputs;
  * - KV cache, split (optimum `decoder_model` + `decoder_with_past_model`): the first step runs the
  *   plain decoder, which must output `present.*`, later steps the with-past session.
- * With beam search the decoder cache is reordered along each row's parent every step (§5.2).
+ * With beam search the decoder cache is reordered along each row's parent every step (as transformers'
+ * `_reorder_cache` does for beam search).
  * Cache tensors keep whatever element type the model uses.
  */
 import ort from 'onnxruntime-node';
