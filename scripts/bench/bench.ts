@@ -18,13 +18,16 @@ import { workloadCrops } from './run-recognizer.ts';
 import { decodeAlone } from './decode-alone.ts';
 import { checksOf } from './checks.ts';
 import { loadWorkload } from './workload.ts';
+import { runCpuSide } from './cpu-side.ts';
+import { mergeCpuSide } from './merge-cpu-side.ts';
 
-const HELP = `Usage: npm run bench -- [--quick] [--pages N] [--crops N] [--rss-pages N] [--no-children]
+const HELP = `Usage: npm run bench -- [--quick] [--pages N] [--crops N] [--rss-pages N] [--no-children] [--cpu-side-only]
   --quick        1 page, 4 crops, 20-page memory run: a smoke test, not the figures
   --pages N      workload pages for the pipeline run (default 6: every synthetic page once)
   --crops N      crops in the recogniser comparisons (default 16)
   --rss-pages N  pages in the memory run (default 100)
-  --no-children  skip the cold-start and memory runs (separate processes)`;
+  --no-children  skip the cold-start and memory runs (separate processes)
+  --cpu-side-only  only the CPU ceiling and event-loop runs (cpu-side.ts), merged into .cache/bench/last.json`;
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +36,7 @@ const { values } = parseArgs({
     crops: { type: 'string' },
     'rss-pages': { type: 'string' },
     'no-children': { type: 'boolean', default: false },
+    'cpu-side-only': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -45,6 +49,11 @@ const pageCount = Number(values.pages ?? (quick ? 1 : 6));
 const cropCount = Number(values.crops ?? (quick ? 4 : 16));
 const rssPages = Number(values['rss-pages'] ?? (quick ? 20 : 100));
 const say = (line: string) => console.error(`[bench] ${line}`);
+
+if (values['cpu-side-only']) {
+  await mergeCpuSide(await runCpuSide(say));
+  process.exit(0);
+}
 
 const started = performance.now();
 const load_start = loadavg()[0];
@@ -99,6 +108,7 @@ const result: BenchResult = {
   derived,
   rss,
   cold_start,
+  cpu_side: await runCpuSide(say),
   checks: [],
 };
 result.checks = checksOf(result);

@@ -1,3 +1,4 @@
+import type { CpuSideResult } from './cpu-side.ts';
 import type { BenchResult } from './report.ts';
 
 /** ceilings and floors from issue 9's "Done when" */
@@ -5,6 +6,9 @@ const MAX_OVERHEAD_RATIO = 1.1;
 const MIN_KV_SPEEDUP = 1.5;
 const MAX_PER_CHUNK_ADVANTAGE = 1.0;
 const MAX_JOB_RSS_MB = 2048;
+/** issue 19 */
+const MIN_THREAD_SPEEDUP = 1.7;
+const MAX_EVENT_LOOP_P99_MS = 50;
 
 export function checksOf(r: BenchResult): BenchResult['checks'] {
   const checks: BenchResult['checks'] = [
@@ -18,5 +22,16 @@ export function checksOf(r: BenchResult): BenchResult['checks'] {
     const above = Number(r.rss.peak_above_models_mb);
     checks.push({ name: `peak RSS above loaded models, ${r.rss.pages}-page job (MB)`, value: above, limit: `< ${MAX_JOB_RSS_MB}`, pass: above < MAX_JOB_RSS_MB });
   }
+  if (r.cpu_side) checks.push(...cpuSideChecks(r.cpu_side));
   return checks;
+}
+
+/** issue 19's "Done when": the page threads scale, the main thread does not stall */
+export function cpuSideChecks(c: CpuSideResult): BenchResult['checks'] {
+  const speedup = Math.round((c.cpu_ceiling_pages_per_s_all_threads / c.cpu_ceiling_pages_per_s_1_thread) * 100) / 100;
+  return [
+    { name: 'cpu_ceiling_pages_per_s_1_thread', value: c.cpu_ceiling_pages_per_s_1_thread, limit: 'reported', pass: c.cpu_ceiling_pages_per_s_1_thread > 0 },
+    { name: 'cpu_ceiling_pages_per_s_all_threads', value: c.cpu_ceiling_pages_per_s_all_threads, limit: `≥ ${MIN_THREAD_SPEEDUP} × 1 thread (${speedup}×, ${c.all_threads} threads)`, pass: speedup >= MIN_THREAD_SPEEDUP },
+    { name: 'event_loop_p99_ms', value: c.event_loop_p99_ms, limit: `≤ ${MAX_EVENT_LOOP_P99_MS} (max ${c.event_loop_max_ms} ms)`, pass: c.event_loop_p99_ms <= MAX_EVENT_LOOP_P99_MS },
+  ];
 }

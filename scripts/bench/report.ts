@@ -1,6 +1,7 @@
 /** The benchmark's result as markdown tables (the JSON is printed as is). */
 import type { PipelineResult } from './run-pipeline.ts';
 import type { RecognizerRun } from './run-recognizer.ts';
+import type { CpuSideResult } from './cpu-side.ts';
 
 export interface BenchResult {
   conditions: Record<string, string | number>;
@@ -10,6 +11,8 @@ export interface BenchResult {
   derived: Record<string, number>;
   rss?: Record<string, number | string>;
   cold_start?: Record<string, number>;
+  /** issue 19: the CPU ceiling on replayed models and the event loop behind the local API (cpu-side.ts) */
+  cpu_side?: CpuSideResult;
   checks: { name: string; value: number; limit: string; pass: boolean }[];
 }
 
@@ -42,6 +45,7 @@ export function formatReport(r: BenchResult): string {
   ));
   out.push('\n' + table(['derived', 'value'], Object.entries(r.derived)));
   if (r.rss) out.push('\n' + table(['memory (many-page job)', 'value'], Object.entries(r.rss)));
+  if (r.cpu_side) out.push('\n' + table(['CPU side (threads, replayed models)', 'value'], Object.entries(r.cpu_side)));
   if (r.cold_start) out.push('\n' + table(['cold start', 'ms'], Object.entries(r.cold_start)));
   out.push('\n' + table(['check (issue 9, Done when)', 'value', 'limit', 'pass'], r.checks.map((c) => [c.name, c.value, c.limit, c.pass ? 'yes' : '**NO**'])));
   return out.join('\n');

@@ -14,7 +14,8 @@ import { warmUp } from '../../models/warm-up.ts';
 import { createOcrEngine } from '../ocr-engine.ts';
 import type { OcrTuning } from './threaded-engine.ts';
 import { servePages } from './page-server.ts';
-import { serveSessions, shapeOf, type RunnableSession, type SessionShape } from './remote-session.ts';
+import { serveSessions, shapeOf, type SessionShape } from './remote-session.ts';
+import { sessionsOf } from './sessions-of.ts';
 import { threadLogger } from './thread-log.ts';
 import { errorToWire, type WireError } from './wire.ts';
 
@@ -40,14 +41,6 @@ export interface ModelsShape {
 export type InferenceMessage =
   | { type: 'ready'; models: ModelsShape }
   | { type: 'failed'; error: WireError };
-
-const isSession = (v: unknown): v is RunnableSession =>
-  typeof v === 'object' && v !== null && typeof (v as RunnableSession).run === 'function' && Array.isArray((v as RunnableSession).inputNames);
-
-/** Every session of the loaded models by its key (detector, encoder, decoder, and any optional one). */
-export function sessionsOf(models: LoadedModels): Record<string, RunnableSession> {
-  return Object.fromEntries(Object.entries(models).filter(([, v]) => isSession(v))) as Record<string, RunnableSession>;
-}
 
 async function start(data: InferenceThreadData): Promise<void> {
   const port = parentPort!;

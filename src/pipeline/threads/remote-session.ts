@@ -23,12 +23,22 @@ export interface RunnableSession extends SessionShape {
   run(feeds: Record<string, ort.Tensor>, fetches?: readonly string[]): Promise<Record<string, ort.Tensor>>;
 }
 
+/**
+ * An input sent as `{ again: name }` is the tensor this port last sent under that name: the decoder's
+ * `encoder_hidden_states` (tens of MB for a batch) is the same tensor object at every step of a
+ * batch (tensor-rows.ts rowsOfCrops), so it crosses once per batch instead of once per step.
+ */
+type WireFeed = WireTensor | { again: string };
+
 interface RunRequest {
   id: number;
   session: string;
-  feeds: Record<string, WireTensor>;
+  feeds: Record<string, WireFeed>;
   fetches?: readonly string[];
 }
+
+/** inputs the pipeline hands over unchanged, as the same tensor object, for many runs in a row */
+export const REPEATED_INPUTS = ['encoder_hidden_states'];
 
 /** a failed run comes back as the error's text: the page thread's pipeline calls it an INFERENCE error */
 type RunReply = { id: number; outputs: Record<string, WireTensor> } | { id: number; failure: string };
@@ -44,11 +54,18 @@ export function shapeOf(s: SessionShape): SessionShape {
 
 /** Sessions of the inference thread, by name, answering one page thread's port. */
 export function serveSessions(port: MessagePort, sessions: Record<string, RunnableSession | undefined>): void {
+  const last = new Map<string, ort.Tensor>();
+  const feedOf = (name: string, v: WireFeed) => {
+    if ('again' in v) return last.get(v.again)!;
+    const t = fromWire(v);
+    if (REPEATED_INPUTS.includes(name)) last.set(name, t);
+    return t;
+  };
   port.on('message', async (req: RunRequest) => {
     try {
       const session = sessions[req.session];
       if (!session) throw new Error(`no session ${req.session}`);
-      const feeds = Object.fromEntries(Object.entries(req.feeds).map(([k, v]) => [k, fromWire(v)]));
+      const feeds = Object.fromEntries(Object.entries(req.feeds).map(([k, v]) => [k, feedOf(k, v)]));
       const out = req.fetches ? await session.run(feeds, req.fetches) : await session.run(feeds);
       const transfer: ArrayBuffer[] = [];
       const outputs = Object.fromEntries(Object.entries(out).map(([k, v]) => [k, toWire(v, transfer, false)]));
@@ -62,6 +79,14 @@ export function serveSessions(port: MessagePort, sessions: Record<string, Runnab
 /** A session of the inference thread, called from a page thread. */
 export function createRemoteSessions(port: MessagePort, shapes: Record<string, SessionShape | undefined>) {
   let next = 0;
+  /** the tensor object last sent per repeated input name */
+  const sent = new Map<string, ort.Tensor>();
+  const wireOf = (name: string, t: ort.Tensor, transfer: ArrayBuffer[]): WireFeed => {
+    if (!REPEATED_INPUTS.includes(name)) return toWire(t, transfer, true);
+    if (sent.get(name) === t) return { again: name };
+    sent.set(name, t);
+    return toWire(t, transfer, true);
+  };
   const pending = new Map<number, { resolve: (v: Record<string, ort.Tensor>) => void; reject: (e: Error) => void }>();
   port.on('message', (reply: RunReply) => {
     const p = pending.get(reply.id);
@@ -76,7 +101,7 @@ export function createRemoteSessions(port: MessagePort, shapes: Record<string, S
       const id = next++;
       const transfer: ArrayBuffer[] = [];
       // inputs are copied: the pipeline fills some of them from buffers it reuses (buffer-pool.ts)
-      const wire = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, toWire(v, transfer, true)]));
+      const wire = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, wireOf(k, v, transfer)]));
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
         post(port, { id, session: name, feeds: wire, fetches } satisfies RunRequest, transfer);
