@@ -6,6 +6,7 @@
  * 30-page job runs behind the local API on the tiny stand-ins, with the default PAGE_THREADS.
  */
 import { availableParallelism, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { tinyModelsDir } from '../onnx/stand-in-fixture.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
@@ -26,6 +27,15 @@ export interface CpuSideResult {
   /** model runs of the timed passes that were not recorded (ran the tiny models instead) */
   replay_misses_1_thread: number;
   replay_misses_all_threads: number;
+  /** the process's CPU time over the timed pass's wall time: what the shared machine let us use */
+  cores_used_1_thread: number;
+  cores_used_all_threads: number;
+  /**
+   * The control: cores this process gets when 1 and then all threads only spin, just before the
+   * ceiling runs. On a machine others share, the all-threads ceiling cannot exceed what this allows.
+   */
+  spin_control_cores_1_thread: number;
+  spin_control_cores_all_threads: number;
   event_loop_p99_ms: number;
   event_loop_max_ms: number;
   event_loop_page_threads: number;
@@ -49,7 +59,7 @@ function benchConfig(): Readonly<Config> {
 const tuning = { decode: { maxNewTokens: TOKENS_PER_LINE }, pageCacheEntries: 0 };
 
 /** pages/s of the whole pipeline on replayed models with `threads` page threads (a recording pass first) */
-async function ceiling(threads: number, say: (s: string) => void): Promise<{ pages_per_s: number; misses: number }> {
+async function ceiling(threads: number, say: (s: string) => void): Promise<{ pages_per_s: number; misses: number; cores: number }> {
   const config = benchConfig();
   const log = silentLogger();
   const loaded = await startThreadedEngine(config, log, { pageThreads: threads, tuning, wrapModels: REPLAY });
@@ -60,18 +70,21 @@ async function ceiling(threads: number, say: (s: string) => void): Promise<{ pag
     ProcessOutput.parse(await handler(job));
     const before = await replayCounts();
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     ProcessOutput.parse(await handler(job));
     const wall = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const cores = round((cpu.user + cpu.system) / 1000 / wall);
     const after = await replayCounts();
-    say(`ceiling, ${threads} page thread(s): ${round((PAGES * 1000) / wall)} pages/s (${after.misses - before.misses} runs not recorded)`);
-    return { pages_per_s: round((PAGES * 1000) / wall), misses: after.misses - before.misses };
+    say(`ceiling, ${threads} page thread(s): ${round((PAGES * 1000) / wall)} pages/s, ${cores} cores busy (${after.misses - before.misses} runs not recorded)`);
+    return { pages_per_s: round((PAGES * 1000) / wall), misses: after.misses - before.misses, cores };
   } finally {
     await loaded.close();
   }
 }
 
 /** the event loop's delay (ms) in this process while it serves the local API and a 30-page job runs */
-async function eventLoopDelay(say: (s: string) => void): Promise<{ p99: number; max: number; threads: number }> {
+export async function eventLoopDelay(say: (s: string) => void): Promise<{ p99: number; max: number; threads: number }> {
   const base = benchConfig();
   const config = { ...base, api: { ...base.api, port: 0, host: '127.0.0.1' } } as Readonly<Config>;
   const log = silentLogger();
@@ -101,9 +114,22 @@ async function eventLoopDelay(say: (s: string) => void): Promise<{ p99: number; 
   }
 }
 
+/** cores this process is given while `threads` threads spin for a second */
+async function spinControl(threads: number): Promise<number> {
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const spin = 'const t = Date.now(); while (Date.now() - t < 1000) {}';
+  await Promise.all(Array.from({ length: threads }, () => new Promise((resolve) => new Worker(spin, { eval: true }).on('exit', resolve))));
+  const cpu = process.cpuUsage(cpu0);
+  return round((cpu.user + cpu.system) / 1000 / (performance.now() - t0));
+}
+
 export async function runCpuSide(say: (s: string) => void): Promise<CpuSideResult> {
   const load0 = loadavg()[0];
   const all = availableParallelism();
+  const spinOne = await spinControl(1);
+  const spinAll = await spinControl(all);
+  say(`control: spinning threads get ${spinOne} core(s) with 1 thread, ${spinAll} with ${all}`);
   const one = await ceiling(1, say);
   const many = await ceiling(all, say);
   const loop = await eventLoopDelay(say);
@@ -114,6 +140,10 @@ export async function runCpuSide(say: (s: string) => void): Promise<CpuSideResul
     all_threads: all,
     replay_misses_1_thread: one.misses,
     replay_misses_all_threads: many.misses,
+    cores_used_1_thread: one.cores,
+    cores_used_all_threads: many.cores,
+    spin_control_cores_1_thread: spinOne,
+    spin_control_cores_all_threads: spinAll,
     event_loop_p99_ms: loop.p99,
     event_loop_max_ms: loop.max,
     event_loop_page_threads: loop.threads,
