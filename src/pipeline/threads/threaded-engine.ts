@@ -123,6 +123,19 @@ export async function startThreadedEngine(config: Readonly<Config>, log: Logger,
     for (const l of lanes) l.pending.size > 0 ? l.worker.ref() : l.worker.unref();
   };
   inference.unref();
+  // The inference thread gone (a native crash usually takes the process; a thrown error does not):
+  // the pages waiting on its models would wait forever, so they and every later page fail instead.
+  let broken: WorkerError | undefined;
+  const stopped = (why: string) => {
+    broken ??= new WorkerError('INFERENCE', 'the models are no longer available', { cause: new Error(why) });
+    for (const lane of lanes) {
+      for (const p of lane.pending.values()) p.reject(broken);
+      lane.pending.clear();
+    }
+    release();
+  };
+  inference.on('error', (err) => (log.error({ err }, 'the inference thread failed'), stopped(err.message)));
+  inference.on('exit', (code) => stopped(`inference thread exited (${code})`));
 
   /** callers waiting for a free slot (every thread holds PAGES_PER_THREAD pages) */
   const waiting: (() => void)[] = [];
@@ -146,8 +159,10 @@ export async function startThreadedEngine(config: Readonly<Config>, log: Logger,
   let next = 0;
   const processPage = async (image: RawImage, options: ProcessOptions, signal?: AbortSignal): Promise<PageResult> => {
     if (signal?.aborted) throw cancelled();
+    if (broken) throw broken;
     await slot(signal);
     if (signal?.aborted) throw cancelled();
+    if (broken) throw broken;
     const lane = lanes.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = next++;
     return new Promise<PageResult>((resolve, reject) => {
