@@ -13,9 +13,10 @@ ARG CUDA_IMAGE=nvidia/cuda:12.6.3-cudnn-runtime-ubuntu22.04
 # --- production dependencies, with onnxruntime-node's CUDA 12 binaries -------------------------
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
-COPY package.json package-lock.json .npmrc ./
-# .npmrc skips onnxruntime-node's download for development machines; here we want the CUDA build
-RUN npm ci --omit=dev --no-audit --no-fund \
+COPY package.json package-lock.json ./
+# onnxruntime-node's own install script is skipped (npm 10 would run it with no choice of build; npm 11
+# does not run unapproved install scripts): the CUDA 12 build is installed explicitly, next
+RUN ONNXRUNTIME_NODE_INSTALL=skip npm ci --omit=dev --no-audit --no-fund \
  && ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install \
  && npm cache clean --force
 

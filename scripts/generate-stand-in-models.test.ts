@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { generateKvDecoderPair, generateStandInModels } from './generate-stand-in-models.ts';
 import { DECODER_IO, DECODER_WITH_PAST_IO, DECODER_WITH_PRESENT_IO, DETECTOR_IO, ENCODER_IO, type ModelIo } from './onnx/model-io.ts';
-import { declaredSignature } from '../src/models/declared-signature.ts';
+import { declaredSignature } from '../test/helpers/declared-signature.ts';
 import { readManifest } from '../src/models/manifest.ts';
 import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/logger.ts';

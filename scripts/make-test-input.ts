@@ -1,18 +1,19 @@
 /**
- * Writes test_input.json: one synthetic manga-style page from ../shared/testdata as a
+ * Writes test_input.json: one synthetic manga-style page from test/fixtures/synthetic-pages as a
  * `process_page` job, the job `npm run once` and RunPod's test runner execute.
  *
  *   node --import tsx scripts/make-test-input.ts [page.png] [--help]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { syntheticPage } from '../test/helpers/fixtures.ts';
 
 const args = process.argv.slice(2);
 if (args.includes('--help')) {
-  console.log('Usage: make-test-input [PAGE.png]\nWrites test_input.json and .runpod/tests.json with PAGE (default: ../shared/testdata/synthetic-pages/page-001.png).');
+  console.log('Usage: make-test-input [PAGE.png]\nWrites test_input.json and .runpod/tests.json with PAGE (default: test/fixtures/synthetic-pages/page-001.png).');
   process.exit(0);
 }
-const page = path.resolve(args[0] ?? '../shared/testdata/synthetic-pages/page-001.png');
+const page = path.resolve(args[0] ?? syntheticPage('page-001.png'));
 const job = {
   input: {
     type: 'process_page',

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { loadConfigOrExit } from '../src/config.ts';
 import type { ProcessOutput } from '../src/contract/output.ts';
 import { relaunchOneShot } from '../src/runners/relaunch-one-shot.ts';
+import { mokuroFileName } from '../src/output/pack-output.ts';
+import type { MappedResult } from '../src/runners/map-result.ts';
 
 const config = loadConfigOrExit();
 // as handler.ts does: a large --test-input goes to a child on stdin before onnxruntime-node is loaded
@@ -21,15 +23,18 @@ const log = createLogger({ level: config.logLevel, fd: 2 });
 const engine = loadEngine(config, log);
 const handler = createHandler({ engine, config, log });
 
-let printed = '';
-const code = await runOneShot(handler, { testInput: config.testInput, testInputFile: config.testInputFile, ready: engine, write: (l) => (printed = l) }, log);
-const mapped = JSON.parse(printed || '{}') as { output?: ProcessOutput | unknown; error?: string };
+let mapped: MappedResult = {};
+const code = await runOneShot(
+  handler,
+  { testInput: config.testInput, testInputFile: config.testInputFile, ready: engine, write: () => {}, onResult: (r) => (mapped = r) },
+  log,
+);
 if (mapped.error) {
   console.error(`error: ${mapped.error}`);
 } else if (mapped.output && typeof mapped.output === 'object' && 'mokuro' in mapped.output) {
   const { mokuro, errors, stats } = mapped.output as ProcessOutput;
   mkdirSync('out', { recursive: true });
-  const file = path.join('out', `${mokuro.volume.replace(/[\\/:*?"<>|]/g, '_')}.mokuro`);
+  const file = path.join('out', mokuroFileName(mokuro.volume, false));
   writeFileSync(file, JSON.stringify(mokuro));
   const blocks = mokuro.pages.reduce((n, p) => n + p.blocks.length, 0);
   console.log(`wrote ${file}: ${mokuro.pages.length} page(s), ${blocks} block(s), ${stats.lines} line(s), ${errors.length} page error(s) in ${stats.timings_ms.total} ms on ${Object.values(stats.provider).join('/')}`);

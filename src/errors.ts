@@ -20,7 +20,7 @@ export const ERROR_CODES = {
   REQUEST_TOO_LARGE: { status: 413, expose: true },
   /** an archive exceeds a MAX_ARCHIVE_* cap (bytes, entries, expanded size, compression ratio) */
   ARCHIVE_TOO_LARGE: { status: 413, expose: true },
-  /** an archive is not a readable ZIP/CBZ, an entry is corrupt or encrypted, or it looks like a zip bomb */
+  /** an archive is not a readable ZIP/CBZ, or an entry is corrupt or encrypted */
   ARCHIVE: { status: 422, expose: true },
   /** a URL the job gave could not be fetched (network error, HTTP status, timeout, too many redirects) */
   FETCH: { status: 502, expose: true },
@@ -71,6 +71,16 @@ export class WorkerError extends Error {
 
 export function isWorkerError(err: unknown): err is WorkerError {
   return err instanceof WorkerError;
+}
+
+/** The error every cancelled (or timed-out) job ends with, wherever it noticed. */
+export function cancelledError(): WorkerError {
+  return new WorkerError('ABORTED', 'job was cancelled');
+}
+
+/** Between units of work: stop here once the job's signal has fired. */
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw cancelledError();
 }
 
 /** Any thrown value as a WorkerError; unknown errors become INTERNAL with their cause kept for logs. */

@@ -5,17 +5,14 @@ import type { FastifyInstance } from 'fastify';
 import { unzipSync, zipSync } from 'fflate';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tinyModelsDir } from '../scripts/onnx/stand-in-fixture.ts';
-import { loadConfig } from '../src/config.ts';
-import { ProcessBatchInput } from '../src/contract/input.ts';
 import type { MokuroVolume } from '../src/contract/mokuro.ts';
-import { createHandler, type Handler } from '../src/handler/create-handler.ts';
+import type { Handler } from '../src/handler/create-handler.ts';
 import { silentLogger } from '../src/logger.ts';
-import { loadModels } from '../src/models/load-models.ts';
-import { createOcrEngine } from '../src/pipeline/ocr-engine.ts';
 import { buildApi } from '../src/runners/local-api/build-api.ts';
 import { startLoopbackServer } from './helpers/loopback-server.ts';
 import { blankPage } from './helpers/pages.ts';
+import { SYNTHETIC_PAGES } from './helpers/fixtures.ts';
+import { standInHandler } from './helpers/stand-in-handler.ts';
 
 /**
  * The demo page in headless Chromium (Debian's package, driven by playwright-core; playwright never
@@ -32,12 +29,8 @@ if (!HAVE_CHROMIUM) console.warn(`demo page browser test ${NO_CHROMIUM}`);
 // playwright's launch() already gives each run a fresh temporary --user-data-dir.
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-// CBZ pages go to the worker as `archive` input (issue 7); until the contract has it, that part skips.
-const ARCHIVE_INPUT = ProcessBatchInput.safeParse({ type: 'process_batch', archive: { data: 'UEsFBg==' } }).success;
-if (!ARCHIVE_INPUT) console.warn('demo page CBZ processing test skipped: the job contract has no archive input yet');
-
 const ROOT = path.resolve(import.meta.dirname, '..');
-const PAGES = path.resolve(ROOT, '../shared/testdata/synthetic-pages');
+const PAGES = SYNTHETIC_PAGES;
 const ARTIFACTS = path.join(ROOT, 'artifacts');
 const KEY = 'demo-key';
 
@@ -74,10 +67,7 @@ describe.skipIf(!HAVE_CHROMIUM)('demo page in headless Chromium', () => {
   let handler: Handler;
 
   beforeAll(async () => {
-    const config = loadConfig([], { EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greedy' });
-    const log = silentLogger();
-    const models = await loadModels({ ...config.models, dir: tinyModelsDir() }, log);
-    handler = createHandler({ engine: Promise.resolve({ engine: createOcrEngine(models, config), models: [] }), config, log });
+    handler = (await standInHandler()).handler;
     app = api(handler, KEY);
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -288,7 +278,7 @@ describe.skipIf(!HAVE_CHROMIUM)('demo page in headless Chromium', () => {
     }
   }, 90_000);
 
-  it.skipIf(!ARCHIVE_INPUT)('processes a CBZ as one archive job and shows its pages from the archive', async () => {
+  it('processes a CBZ as one archive job and shows its pages from the archive', async () => {
     const context = await browser.newContext({ viewport: { width: 900, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
     const pageErrors: string[] = [];

@@ -5,16 +5,18 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tinyModelsDir } from '../scripts/onnx/stand-in-fixture.ts';
 import { createDetector, type Detector, type PageDetection } from '../src/detector/detect-page.ts';
+import { createDetectorRun } from '../src/detector/detector-session.ts';
 import { renderPage } from './helpers/render-page.ts';
 import type { Box } from '../src/detector/types.ts';
+import { SYNTHETIC_PAGES } from './helpers/fixtures.ts';
 
 /**
- * Detection end to end on rendered manga pages (one drawn here, six from ../shared/testdata with
+ * Detection end to end on rendered manga pages (one drawn here, six from test/fixtures/synthetic-pages with
  * ground truth): the generated detector's outputs respond to the page's ink (nothing is scripted),
  * and our comic-text-detector post-processing must turn them into blocks where the text was drawn,
  * vertical, in right-to-left reading order.
  */
-const PAGES = path.resolve(import.meta.dirname, '../../shared/testdata/synthetic-pages');
+const PAGES = SYNTHETIC_PAGES;
 interface TruthBlock { order: number; vertical: boolean; box: Box; lines_box: Box[] }
 const truth = JSON.parse(readFileSync(path.join(PAGES, 'truth.json'), 'utf8')) as {
   pages: { img_path: string; blocks: TruthBlock[] }[];
@@ -29,10 +31,7 @@ const centreIn = (d: Box, t: Box, margin: number) => {
 let detector: Detector;
 beforeAll(async () => {
   const session = await ort.InferenceSession.create(path.join(tinyModelsDir(), 'comictextdetector.pt.onnx'), { intraOpNumThreads: 2 });
-  detector = createDetector(async (tensor, size) => {
-    const o = await session.run({ images: new ort.Tensor('float32', tensor, [1, 3, size, size]) });
-    return { blk: o.blk.data as Float32Array, seg: o.seg.data as Float32Array, det: o.det.data as Float32Array, size };
-  });
+  detector = createDetector(createDetectorRun(session));
 });
 
 const decode = async (png: Buffer | string) => {
@@ -42,8 +41,9 @@ const decode = async (png: Buffer | string) => {
 
 /**
  * The blocks found for each drawn balloon (vertical, centred on it, a line quad on every column), no
- * vertical block where nothing was drawn above `textBottom`, and Mokuro's reading order (spec
- * §2.8.6): 4 row bands, upper bands first, inside a band right to left.
+ * vertical block where nothing was drawn above `textBottom`, and Mokuro's reading order
+ * (kha-white/comic-text-detector utils/textblock.py `sort_textblk_list`): 4 row bands, upper bands
+ * first, inside a band right to left.
  */
 function expectBalloons(found: PageDetection, balloons: TruthBlock[], pageHeight: number, textBottom: number) {
   const margin = 20;

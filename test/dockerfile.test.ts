@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -19,6 +19,23 @@ const instructions = dockerfile
 const args = Object.fromEntries(
   instructions.filter((l) => l.startsWith('ARG ')).map((l) => l.slice(4).split('=') as [string, string]),
 );
+const filesUnder = (dir: string): string[] =>
+  readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(`${dir}/${e.name}`) : [`${dir}/${e.name}`],
+  );
+/** The repository files a module reaches through relative imports (static, dynamic, `new URL(…, import.meta.url)`). */
+function importedFrom(entry: string, seen = new Set<string>()): Set<string> {
+  seen.add(entry);
+  const IMPORT = /(?:from\s+|import\s*\(\s*|import\s+)'(\.{1,2}\/[^']+)'|new URL\('(\.{1,2}\/[^']+)',\s*import\.meta\.url\)/g;
+  for (const m of read(entry).matchAll(IMPORT)) {
+    const target = path.posix.normalize(path.posix.join(path.posix.dirname(entry), m[1] ?? m[2]));
+    if (seen.has(target) || !/\.(ts|js)$/.test(target) || !existsSync(path.join(ROOT, target))) continue;
+    // follow only what the image has: a reference outside it is recorded, not read
+    if (target.startsWith('src/')) importedFrom(target, seen);
+    else seen.add(target);
+  }
+  return seen;
+}
 const ignored = read('.dockerignore').split('\n').map((l) => l.trim()).filter(Boolean);
 
 describe('Dockerfile', () => {
@@ -60,7 +77,29 @@ describe('Dockerfile', () => {
     expect(readme).toContain(args.CUDA_IMAGE);
     const node = args.NODE_IMAGE.match(/^node:(\d+)-/)![1];
     expect(readme).toContain(`Node.js ${node}`);
-    expect(Number(node)).toBeGreaterThanOrEqual(Number(JSON.parse(read('package.json')).engines.node.replace(/\D/g, '')));
+    // the image's Node major is at least the major package.json's engines asks for (">=20.19" → 20)
+    const floor = (JSON.parse(read('package.json')).engines.node as string).match(/\d+/)![0];
+    expect(Number(node)).toBeGreaterThanOrEqual(Number(floor));
+    expect(readme).toContain(`Node.js ≥ ${(JSON.parse(read('package.json')).engines.node as string).replace(/^>=/, '')}`);
+  });
+
+  it('ships in src/ only what the worker runs: every module is reached from handler.ts, tests stay out', () => {
+    expect(instructions).toContain('COPY src src');
+    expect(ignored).toContain('**/*.test.ts');
+    const isIgnored = (f: string) => ignored.some((pattern) => f === pattern || f.startsWith(`${pattern}/`));
+    const shipped = filesUnder('src').filter((f) => !f.endsWith('.test.ts') && !isIgnored(f));
+    const reached = importedFrom('handler.ts');
+    // besides modules, only the demo page's static files (served to the browser, not imported)
+    const unreached = shipped.filter((f) => !reached.has(f) && !f.startsWith('src/runners/local-api/demo/'));
+    expect(unreached).toEqual([]);
+    expect([...reached].filter(isIgnored)).toEqual([]);
+    // and it reaches nothing the image lacks (test helpers, scripts), but for the stand-in generator,
+    // which src/models/resolve-models-dir.ts runs as a program when models are missing and
+    // STAND_IN_MODELS allows generating them (never in the image)
+    expect([...reached].filter((f) => f !== 'handler.ts' && !f.startsWith('src/'))).toEqual(['scripts/generate-stand-in-models.ts']);
+    // run, never imported: no module of the worker loads code from scripts/ or test/
+    const IMPORT_OUTSIDE = /(?:from\s+|import\s*\(\s*|import\s+)'(?:\.\.\/)+(?:scripts|test)\//;
+    expect(filesUnder('src').filter((f) => !f.endsWith('.test.ts') && IMPORT_OUTSIDE.test(read(f)))).toEqual([]);
   });
 
   it('has RunPod Hub files whose test job is test_input.json', () => {

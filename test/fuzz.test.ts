@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { ERROR_CODES } from '../src/errors.ts';
-import { createHandler, type Handler, type LoadedEngine } from '../src/handler/create-handler.ts';
+import { createHandler, type Handler } from '../src/handler/create-handler.ts';
+import type { LoadedEngine } from '../src/pipeline/load-engine.ts';
 import { silentLogger } from '../src/logger.ts';
 import type { PageEngine } from '../src/pipeline/page-engine.ts';
 import { buildApi } from '../src/runners/local-api/build-api.ts';
@@ -15,6 +16,15 @@ import { FUZZ_LIMITS, fuzzJobs, prng, type FuzzJob } from './helpers/fuzz-jobs.t
  */
 const SEED = 0x5eed_0008;
 const MB = 1024 * 1024;
+
+/**
+ * No property was added to the built-in prototypes by anything the corpus reached, enumerable or not,
+ * under any name (JSON.parse alone cannot pollute: a merge or a path assignment in our code could).
+ */
+const PROTOTYPES = [Object.prototype, Array.prototype, Function.prototype];
+const ownNames = () => PROTOTYPES.map((p) => Reflect.ownKeys(p).map(String).sort());
+const pristine = ownNames();
+const expectPrototypesUntouched = () => expect(ownNames()).toEqual(pristine);
 
 const reached: string[] = [];
 const engine: PageEngine = {
@@ -83,8 +93,7 @@ describe(`fuzz corpus (seed ${SEED.toString(16)})`, () => {
     expect(reached).toEqual([]);
     expect(grown).toBeLessThan(150 * MB);
     expect(unhandled).toEqual([]);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(Object.keys(Object.prototype)).toEqual([]);
+    expectPrototypesUntouched();
   }, 60_000);
 
   it('answers the same jobs over loopback HTTP: 4xx for bad requests, FAILED with the same error otherwise', async () => {
@@ -106,7 +115,7 @@ describe(`fuzz corpus (seed ${SEED.toString(16)})`, () => {
     const health = (await (await fetch(`${base}/health`)).json()) as { jobs: Record<string, number> };
     expect(health.jobs).toMatchObject({ completed: 0, inProgress: 0, inQueue: 0 });
     expect(reached).toEqual([]);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expectPrototypesUntouched();
   }, 60_000);
 
   it('answers malformed requests with 4xx and {error}, and keeps serving', async () => {
@@ -164,6 +173,6 @@ describe(`fuzz corpus (seed ${SEED.toString(16)})`, () => {
     // still serving, nothing queued by any of them
     const ok = await fetch(`${base}/runsync`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"input":{"type":"health"}}' });
     expect(((await ok.json()) as { status: string }).status).toBe('COMPLETED');
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expectPrototypesUntouched();
   }, 60_000);
 });

@@ -67,12 +67,16 @@ describe('local API (RunPod endpoint routes)', () => {
   it('runs /run in the background and reports it through /status, at the root and under /v2/:endpointId', async () => {
     const { call } = await start();
     for (const prefix of ['', '/v2/my-endpoint']) {
-      const run = await call('POST', `${prefix}/run`, { input: { echo: prefix } });
+      const sent = Date.now();
+      const run = await call('POST', `${prefix}/run`, { input: { echo: prefix, sleep_ms: 40 } });
       expect(run).toMatchObject({ status: 200, body: { status: 'IN_QUEUE' } });
       const done = await poll(call, run.body.id, (s) => s === 'COMPLETED');
+      const seen = Date.now() - sent;
       expect(done).toMatchObject({ id: run.body.id, status: 'COMPLETED', output: { echo: prefix } });
-      expect(done.delayTime).toBeGreaterThanOrEqual(0);
-      expect(done.executionTime).toBeGreaterThanOrEqual(0);
+      // the job slept 40 ms (a timer never fires early; 2 ms for Date.now's rounding at both ends),
+      // and queueing plus running fit inside what the client saw
+      expect(done.executionTime).toBeGreaterThanOrEqual(38);
+      expect(done.delayTime + done.executionTime).toBeLessThanOrEqual(seen);
       expect((await call('POST', `${prefix}/status/${run.body.id}`)).body.status).toBe('COMPLETED');
     }
   });

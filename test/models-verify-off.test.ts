@@ -19,7 +19,7 @@ import { ENCODER_IO } from '../scripts/onnx/model-io.ts';
 import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/logger.ts';
 import { loadEngine } from '../src/pipeline/load-engine.ts';
-import { startFakeRunpod } from '../src/runners/runpod/fake-runpod-server.ts';
+import { startFakeRunpod } from './helpers/fake-runpod-server.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/esm/index.mjs')).href;

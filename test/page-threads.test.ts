@@ -5,7 +5,6 @@
  * the pinned files' I/O (scripts/generate-stand-in-models.ts); beam search, as Mokuro decodes.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyModelsDir } from '../scripts/onnx/stand-in-fixture.ts';
 import { loadConfig } from '../src/config.ts';
@@ -14,10 +13,10 @@ import { createHandler, type Handler } from '../src/handler/create-handler.ts';
 import { silentLogger } from '../src/logger.ts';
 import { loadModels } from '../src/models/load-models.ts';
 import { createOcrEngine } from '../src/pipeline/ocr-engine.ts';
+import { syntheticPage } from './helpers/fixtures.ts';
 import { startThreadedEngine, type ThreadedEngine } from '../src/pipeline/threads/threaded-engine.ts';
 
-const PAGES = path.resolve(import.meta.dirname, 'fixtures/synthetic-pages');
-const images = [1, 2, 3, 4, 5, 6].map((n) => ({ name: `page-00${n}.png`, data: readFileSync(path.join(PAGES, `page-00${n}.png`)).toString('base64') }));
+const images = [1, 2, 3, 4, 5, 6].map((n) => ({ name: `page-00${n}.png`, data: readFileSync(syntheticPage(`page-00${n}.png`)).toString('base64') }));
 const job = { id: 'six', input: { type: 'process_batch', title: 'Synthetic', images } };
 /** random weights never emit EOS: lines stop at this many tokens (as the benchmark does) */
 const tuning = { decode: { maxNewTokens: 12 }, pageCacheEntries: 0 };

@@ -10,17 +10,15 @@ import { silentLogger } from '../src/logger.ts';
 import { loadModels } from '../src/models/load-models.ts';
 import { createOcrEngine } from '../src/pipeline/ocr-engine.ts';
 import { truncatedJpeg } from './helpers/pages.ts';
+import { SYNTHETIC_PAGES } from './helpers/fixtures.ts';
+import { standInHandler } from './helpers/stand-in-handler.ts';
 
-const PAGES = path.resolve(import.meta.dirname, '../../shared/testdata/synthetic-pages');
+const PAGES = SYNTHETIC_PAGES;
 const page = (name: string) => readFileSync(path.join(PAGES, name)).toString('base64');
 
 let handler: Handler;
 beforeAll(async () => {
-  const config = loadConfig([], { EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greedy' });
-  const log = silentLogger();
-  const models = await loadModels({ ...config.models, dir: tinyModelsDir() }, log);
-  const engine = createOcrEngine(models, config);
-  handler = createHandler({ engine: Promise.resolve({ engine, models: [] }), config, log });
+  ({ handler } = await standInHandler());
 });
 
 describe('process_batch through real onnxruntime sessions (stand-in models)', () => {
@@ -58,6 +56,7 @@ describe('process_batch through real onnxruntime sessions (stand-in models)', ()
 
 describe('page cache (on by default)', () => {
   it('answers a page sent again from memory, without running the models', async () => {
+    // wired here, not by standInHandler (which turns the cache off): the default config is under test
     const config = loadConfig([], { EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greedy' });
     const log = silentLogger();
     const models = await loadModels({ ...config.models, dir: tinyModelsDir() }, log);

@@ -3,14 +3,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { SYNTHETIC_PAGES } from './helpers/fixtures.ts';
 
 /**
  * SIGTERM drains: the real entry serving the local API is sent SIGTERM while a job runs; the job
  * must finish (logged `job done`) and the process exit 0.
  */
 const ROOT = path.resolve(import.meta.dirname, '..');
-const PAGES = path.resolve(ROOT, '../shared/testdata/synthetic-pages');
+const PAGES = SYNTHETIC_PAGES;
 const modelsDir = mkdtempSync(path.join(tmpdir(), 'mokuro-sigterm-'));
 afterAll(() => rmSync(modelsDir, { recursive: true, force: true }));
 
@@ -67,4 +68,28 @@ describe('SIGTERM on the local API', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   }, 90_000);
+
+  it('`npm run serve` stopped by SIGTERM to npm frees its port (npm passes the signal to node)', async () => {
+    const port = await freePort();
+    // its own process group, so that whatever is left can be cleaned up if the test fails
+    const npm = spawn('npm', ['run', 'serve', '--', '--rp_api_host', '127.0.0.1', '--rp_api_port', String(port)], {
+      cwd: ROOT,
+      env: { ...process.env, MODELS_DIR: modelsDir, STAND_IN_MODELS: 'always', EXECUTION_PROVIDERS: 'cpu', LOG_LEVEL: 'warn', RUNPOD_WEBHOOK_GET_JOB: '' },
+      stdio: 'ignore',
+      detached: true,
+    });
+    const base = `http://127.0.0.1:${port}`;
+    const listening = () => fetch(`${base}/health`).then(() => true, () => false);
+    try {
+      await vi.waitFor(async () => expect(await listening()).toBe(true), { timeout: 60_000, interval: 250 });
+      npm.kill('SIGTERM');
+      await vi.waitFor(async () => expect(await listening()).toBe(false), { timeout: 30_000, interval: 250 });
+    } finally {
+      try {
+        process.kill(-npm.pid!, 'SIGKILL');
+      } catch {
+        // the group is gone: nothing was left behind
+      }
+    }
+  }, 120_000);
 });

@@ -14,10 +14,10 @@ import { loadConfig } from '../src/config.ts';
 import { ProcessOutput } from '../src/contract/output.ts';
 import { createHandler } from '../src/handler/create-handler.ts';
 import { silentLogger } from '../src/logger.ts';
+import { syntheticPage } from './helpers/fixtures.ts';
 import { startThreadedEngine, type ThreadedEngine } from '../src/pipeline/threads/threaded-engine.ts';
 
-const PAGES = path.resolve(import.meta.dirname, 'fixtures/synthetic-pages');
-const page = (n: number) => ({ name: `p${n}.png`, data: readFileSync(path.join(PAGES, `page-00${(n % 6) + 1}.png`)).toString('base64') });
+const page = (n: number) => ({ name: `p${n}.png`, data: readFileSync(syntheticPage(`page-00${(n % 6) + 1}.png`)).toString('base64') });
 const env = { EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greedy', STAND_IN_MODELS: 'never', ORT_INTRA_OP_THREADS: '1' };
 const engines: ThreadedEngine[] = [];
 afterAll(() => Promise.all(engines.map((e) => e.close())));

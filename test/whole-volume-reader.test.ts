@@ -4,29 +4,23 @@ import { gunzipSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tinyModelsDir } from '../scripts/onnx/stand-in-fixture.ts';
-import { loadConfig } from '../src/config.ts';
 import { PackedOutput } from '../src/contract/output.ts';
-import { createHandler, type Handler } from '../src/handler/create-handler.ts';
-import { silentLogger } from '../src/logger.ts';
-import { loadModels } from '../src/models/load-models.ts';
-import { createOcrEngine } from '../src/pipeline/ocr-engine.ts';
+import type { Handler } from '../src/handler/create-handler.ts';
 import { makeZip } from './helpers/zip.ts';
+import { SYNTHETIC_PAGES } from './helpers/fixtures.ts';
+import { standInHandler } from './helpers/stand-in-handler.ts';
 
 /**
  * A whole CBZ through real onnxruntime sessions (stand-in models), answered gzipped, then opened
  * the way a reader opens a volume: the document's required fields, and every page's `img_path`
  * found among the archive's images (unpacked as Mokuro unpacks it) at the size the page says.
  */
-const PAGES = path.resolve(import.meta.dirname, '../../shared/testdata/synthetic-pages');
+const PAGES = SYNTHETIC_PAGES;
 const CBZ_NAME = 'My Manga/Vol 1.cbz';
 
 let handler: Handler;
 beforeAll(async () => {
-  const config = loadConfig([], { EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greedy' });
-  const log = silentLogger();
-  const models = await loadModels({ ...config.models, dir: tinyModelsDir() }, log);
-  handler = createHandler({ engine: Promise.resolve({ engine: createOcrEngine(models, config), models: [] }), config, log });
+  ({ handler } = await standInHandler());
 });
 
 /** The reader's side: unpack, dropping one top folder named like the volume (Mokuro's unzip). */

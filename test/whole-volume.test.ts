@@ -71,7 +71,7 @@ describe('archive input (CBZ/ZIP as base64)', () => {
   it('refuses a zip bomb before inflating it', async () => {
     const cbz = makeZip({ 'p1.png': await png(1), 'bomb.png': Buffer.alloc(20 * 1024 * 1024) }, 9);
     const result = await handlerWith({})({ input: { type: 'process_batch', archive: { data: cbz.toString('base64') } } });
-    expect(result).toMatchObject({ code: 'ARCHIVE', error: expect.stringMatching(/^archive: entry "bomb\.png" would expand \d+× .* over the limit of 100×: refusing a possible zip bomb$/) });
+    expect(result).toMatchObject({ code: 'ARCHIVE_TOO_LARGE', error: expect.stringMatching(/^archive: entry "bomb\.png" would expand \d+× .* over the limit of 100×: refusing a possible zip bomb$/) });
   });
 
   it('stops an entry that inflates past the size it declares, keeping the other pages', async () => {

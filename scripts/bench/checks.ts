@@ -1,7 +1,7 @@
 import type { CpuSideResult } from './cpu-side.ts';
 import type { BenchResult } from './report.ts';
 
-/** ceilings and floors from issue 9's "Done when" */
+/** the performance targets the worker is held to (BENCHMARKS.md, "target" table) */
 const MAX_OVERHEAD_RATIO = 1.1;
 const MIN_KV_SPEEDUP = 1.5;
 const MAX_PER_CHUNK_ADVANTAGE = 1.0;

@@ -47,6 +47,6 @@ export function formatReport(r: BenchResult): string {
   if (r.rss) out.push('\n' + table(['memory (many-page job)', 'value'], Object.entries(r.rss)));
   if (r.cpu_side) out.push('\n' + table(['CPU side (threads, replayed models)', 'value'], Object.entries(r.cpu_side)));
   if (r.cold_start) out.push('\n' + table(['cold start', 'ms'], Object.entries(r.cold_start)));
-  out.push('\n' + table(['check (issue 9, Done when)', 'value', 'limit', 'pass'], r.checks.map((c) => [c.name, c.value, c.limit, c.pass ? 'yes' : '**NO**'])));
+  out.push('\n' + table(['target', 'value', 'limit', 'pass'], r.checks.map((c) => [c.name, c.value, c.limit, c.pass ? 'yes' : '**NO**'])));
   return out.join('\n');
 }

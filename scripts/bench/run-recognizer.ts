@@ -72,11 +72,11 @@ export async function timeRecognizer(
     rowLogSumExp: createNativeLogSumExp(),
   });
   // warm-up at the batch shape: onnxruntime grows its arena on first use of a shape, a one-off cost
-  await recognizer.recognise(crops.slice(0, Math.min(o.batchSize, crops.length)));
+  await recognizer.recogniseWithStats(crops.slice(0, Math.min(o.batchSize, crops.length)));
   clock.reset();
   const t0 = performance.now();
-  if (o.calls === 'batched') await recognizer.recognise(crops);
-  else for (const crop of crops) await recognizer.recognise([crop]);
+  if (o.calls === 'batched') await recognizer.recogniseWithStats(crops);
+  else for (const crop of crops) await recognizer.recogniseWithStats([crop]);
   const wall = performance.now() - t0;
   const m = clock.read();
   return {

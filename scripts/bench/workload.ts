@@ -1,12 +1,12 @@
 /**
- * The deterministic workload: the synthetic manga pages in /work/shared/testdata (a known number of
+ * The deterministic workload: the synthetic manga pages in test/fixtures/synthetic-pages (a known number of
  * text lines each, in truth.json), repeated in order to the wanted page count.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { SYNTHETIC_PAGES } from '../../test/helpers/fixtures.ts';
 
-export const PAGES_DIR = resolve(fileURLToPath(new URL('../../../shared/testdata/synthetic-pages', import.meta.url)));
+export const PAGES_DIR = SYNTHETIC_PAGES;
 
 interface Truth {
   pages: { img_path: string; img_width: number; img_height: number; blocks: { lines: string[] }[] }[];

@@ -13,7 +13,7 @@ export interface DecoderConfig {
   endBias?: boolean;
 }
 
-/** manga-ocr special ids (spec §4.3). */
+/** manga-ocr special ids (kha-white/manga-ocr manga_ocr_dev/training/get_model.py: start = [CLS], eos = [SEP], pad = [PAD]). */
 export const EOS_ID = 3;
 const SPECIAL_IDS = [0, 1, 2, 4];
 

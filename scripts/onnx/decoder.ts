@@ -5,7 +5,7 @@ import { createPrng } from './prng.ts';
 import { DECODER_HEADS, DECODER_IO, DECODER_LAYERS, DECODER_WITH_PAST_IO, DECODER_WITH_PRESENT_IO, HEAD_DIM, VOCAB_SIZE, declareIo } from './model-io.ts';
 import { decoderEmbeddings, endOfSequenceBias, type DecoderConfig } from './decoder-parts.ts';
 
-/** manga-ocr's decoder: BertLMHeadModel cut to 2 layers (spec §4.2). */
+/** manga-ocr's decoder: BertLMHeadModel cut to 2 layers (kha-white/manga-ocr manga_ocr_dev/training/get_model.py). */
 export const BERT_DECODER: DecoderConfig = { hidden: 768, intermediate: 3072, maxPositions: 512, eps: 1e-12, crossProjection: 'full' };
 /**
  * Same names, heads and cache shapes, but a 64-wide residual stream and a diagonal cross-attention

@@ -11,8 +11,9 @@ const STRIDES = [8, 16, 32];
 const OUTPUTS = 5 + 2; // box, objectness, classes eng/ja
 
 /**
- * Benchmark stand-in with the published detector's architecture and cost (performance.md): YOLOv5s
- * (depth 0.33, width 0.5, leaky) whose backbone features also feed a U-Net mask head and a DBNet head.
+ * Benchmark stand-in with the published detector's architecture and cost (kha-white/comic-text-detector
+ * basemodel.py `TextDetBase`): YOLOv5s (depth 0.33, width 0.5, leaky) whose backbone features also feed a
+ * U-Net mask head and a DBNet head.
  * Random weights: the outputs have the right shapes and ranges but mean nothing.
  */
 export function buildRealDetector(): Uint8Array {
@@ -41,7 +42,8 @@ export function buildRealDetector(): Uint8Array {
   const rows = [p3, p4, p5].map((p, level) => detect(net, p, [128, 256, 512][level], level));
   const blk = g.op('Concat', rows, { axis: 1 });
 
-  // The heads read the backbone at strides 4, 8, 16, 32 and the SPPF output (spec §2.1).
+  // The heads read the backbone at strides 4, 8, 16, 32 and the SPPF output (layers 1, 3, 5, 7, 9 in
+  // kha-white/comic-text-detector basemodel.py).
   const { seg, features } = unetHead(net, [f1, f3, f5, f7, f9]);
   g.output('blk', 'float32', DETECTOR_IO.outputs[0].dims, blk);
   g.output('seg', 'float32', DETECTOR_IO.outputs[1].dims, seg);

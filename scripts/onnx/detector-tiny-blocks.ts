@@ -1,8 +1,8 @@
 import { dilate, type Net } from './nn.ts';
 
 /**
- * Coarse YOLO block boxes from the line cores, so that block assembly (spec §2.8) sees what it sees with the
- * real model: `ja` blocks (vertical when taller than wide, right-to-left reading order) that own their lines.
+ * Coarse YOLO block boxes from the line cores, so that block assembly (kha-white/comic-text-detector
+ * utils/textblock.py `group_output`) sees what it sees with the real model: `ja` blocks (vertical when taller than wide, right-to-left reading order) that own their lines.
  * With no boxes at all every line would become an `unknown` stray block, judged vertical only when more than
  * twice as tall as wide, and pages would sort left-to-right.
  *

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
+import { SYNTHETIC_PAGES } from '../../test/helpers/fixtures.ts';
 import { openTiny } from './stand-in-fixture.ts';
 
 const N = 1024;
-const PAGES = new URL('../../../shared/testdata/synthetic-pages/', import.meta.url);
+const PAGES = pathToFileURL(`${SYNTHETIC_PAGES}/`);
 const detector = await openTiny('comictextdetector.pt.onnx');
 
 type Box = [x1: number, y1: number, x2: number, y2: number];
@@ -37,7 +39,7 @@ const region = (map: Float32Array, [x1, y1, x2, y2]: Box) => {
   return { min, max, mean: sum / ((x2 - x1 + 1) * (y2 - y1 + 1)) };
 };
 
-/** Bounding boxes of the 8-connected regions where `map > 0.3` (the DB bitmap of spec §2.6). */
+/** Bounding boxes of the 8-connected regions where `map > 0.3` (the DB bitmap of kha-white/comic-text-detector utils/db_utils.py `boxes_from_bitmap`). */
 function regions(map: Float32Array): Box[] {
   const seen = new Uint8Array(N * N);
   const found: Box[] = [];

@@ -6,7 +6,7 @@ import { tinyBlockRows } from './detector-tiny-blocks.ts';
 
 /**
  * Morphology sizes, in pixels of the half-resolution (512²) working map: 1 px here is 2 input pixels.
- * Tuned on shared/testdata/synthetic-pages letterboxed to 1024 (×0.60): glyphs 17–28 input px wide, gaps
+ * Tuned on test/fixtures/synthetic-pages letterboxed to 1024 (×0.60): glyphs 17–28 input px wide, gaps
  * between the columns of one balloon ≥ 6.6 input px, balloon outlines and panel borders 2–4 px thick.
  */
 export const TINY_DETECTOR = {
@@ -54,7 +54,7 @@ export function buildTinyDetector(): Uint8Array {
   const minus = (a: string, b: string) => g.op('Relu', [g.op('Sub', [a, b])]);
   const open = (x: string, kh: number, kw: number) => dilate(net, erode(net, x, kh, kw), kh, kw);
 
-  // Channel order (BGR vs RGB, spec §2.2) does not matter: ink is the channel mean.
+  // Channel order (BGR vs RGB, kha-white/comic-text-detector inference.py `preprocess_img`) does not matter: ink is the channel mean.
   const ink1024 = g.op('Sub', [g.constF([1]), g.op('ReduceMean', [images], { axes: [1], keepdims: 1 })]);
   const ink = pool(ink1024, 'AveragePool', 1024 / WORK);
 

@@ -4,7 +4,7 @@ import { attention, mergeHeads, splitHeads } from './attention.ts';
 import { createPrng } from './prng.ts';
 import { ENCODER_IO, ENCODER_TOKENS, declareIo } from './model-io.ts';
 
-/** ViT-base/16 as in manga-ocr's encoder (DeiT-base weights, loaded as ViTModel; spec §4.2). */
+/** ViT-base/16 as in manga-ocr's encoder (DeiT-base weights, loaded as ViTModel; kha-white/manga-ocr manga_ocr_dev/training/get_model.py). */
 export const VIT_BASE = { layers: 12, hidden: 768, heads: 12, mlp: 3072, patch: 16, eps: 1e-12 } as const;
 export type EncoderSize = 'tiny' | 'real';
 

@@ -1,7 +1,8 @@
 import type { DType, Dim, GraphBuilder } from './graph-builder.ts';
 
 /**
- * Input and output signatures of the published exports (spec mokuro-pipeline.md §2.3, §5): the stand-ins
+ * Input and output signatures of the published exports (the detector's as written by kha-white/comic-text-detector utils/export.py;
+ * manga-ocr's as declared by mayocream/manga-ocr-onnx, an optimum `vision2seq-lm` export): the stand-ins
  * must match them exactly so the code under test cannot tell the difference.
  */
 export interface TensorIo {
@@ -32,7 +33,10 @@ export const ENCODER_IO: ModelIo = {
   outputs: [{ name: 'last_hidden_state', dtype: 'float32', dims: ['batch_size', 'Addlast_hidden_state_dim_1', 'Addlast_hidden_state_dim_2'] }],
 };
 
-/** manga-ocr's BERT decoder: 2 layers, 12 heads of 64, vocabulary 6144 (spec §4.2). */
+/**
+ * manga-ocr's BERT decoder: 2 layers, 12 heads of 64, vocabulary 6144 (kha-white/manga-ocr
+ * manga_ocr_dev/training/get_model.py, on cl-tohoku/bert-base-japanese-char-v2's config).
+ */
 export const DECODER_LAYERS = 2;
 export const DECODER_HEADS = 12;
 export const HEAD_DIM = 64;

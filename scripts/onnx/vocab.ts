@@ -1,6 +1,6 @@
 import { VOCAB_SIZE } from './model-io.ts';
 
-/** manga-ocr's special tokens, in id order (spec §4.3). */
+/** manga-ocr's special tokens, in id order (vocab.txt of kha-white/manga-ocr-base on Hugging Face: line index = id). */
 export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
 
 const range = (from: number, to: number): string[] =>

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 /** `['images', 3, 'data']` → `images[3].data` */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const p of path) {
     if (typeof p === 'number') out += `[${p}]`;

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 
 /**
- * The `.mokuro` volume document exactly as Mokuro 0.2.5 writes it (spec §1.2–1.4), keys in the
- * same order. Readers use version, img_width, img_height, img_path and blocks.
+ * The `.mokuro` volume document exactly as Mokuro 0.2.5 writes it (kha-white/mokuro
+ * mokuro/mokuro_generator.py, mokuro/manga_page_ocr.py), keys in the same order. Readers use version,
+ * img_width, img_height, img_path and blocks.
  */
 
-/** The Mokuro format version we reproduce (spec §1.5); our own version goes in stats/health. */
+/** The Mokuro format version we reproduce (kha-white/mokuro mokuro/_version.py); our own version goes in stats/health. */
 export const MOKURO_FORMAT_VERSION = '0.2.5';
 
 const Point = z.tuple([z.number(), z.number()]);

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { DetectedBlock, Quad } from '../detector/types.ts';
 import type { RawImage } from '../image/raw-image.ts';
 import { binariseMask, cutPoints, inkProfile, lineChunks } from './chunks.ts';
-import { cropLine, lineWarp } from './line-crop.ts';
-import { rotate90 } from './rotate.ts';
+import { cropLine, rotate90 } from '../../test/helpers/reference-line-crop.ts';
+import { lineWarp } from './line-crop.ts';
 
 type Geo = Pick<DetectedBlock, 'language' | 'vertical' | 'font_size'>;
 const ja: Geo = { language: 'ja', vertical: false, font_size: 40 };

@@ -1,27 +1,29 @@
 /**
- * Mokuro's long-line split (§3.6; M:mpo `split_into_chunks`): a strip longer than 16 (vertical) or
- * 8 (horizontal) times its height is cut into ceil(ratio / max) chunks, each cut at the first ink
- * density minimum within ±64 px of an evenly spaced anchor. Vertical chunks are turned back upright.
+ * Mokuro's long-line split (kha-white/mokuro mokuro/manga_page_ocr.py `split_into_chunks`): a strip
+ * longer than 16 (vertical) or 8 (horizontal) times its height is cut into ceil(ratio / max) chunks,
+ * each cut at the first ink density minimum within ±64 px of an evenly spaced anchor. Vertical chunks
+ * are turned back upright.
  *
- * Deviation (allowed by spec §2.9): the density comes from the detector's raw mask thresholded at
- * > 127, not from Mokuro's refined mask; a cut can land a few pixels elsewhere on very long lines.
+ * Deviation: the density comes from the detector's raw mask thresholded at > 127, not from the mask
+ * Mokuro refines with kha-white/comic-text-detector utils/textmask.py (which needs the page's own
+ * text-colour analysis); a cut can land a few pixels elsewhere on very long lines.
  */
 import type { DetectedBlock, Quad } from '../detector/types.ts';
 import type { RawImage } from '../image/raw-image.ts';
 import { lineWarp, TEXT_HEIGHT } from './line-crop.ts';
 import { warpPerspective } from './perspective.ts';
 
-/** vertical strips longer than this ratio are split (M:mpo `max_ratio_vert=16`) */
-export const MAX_RATIO_VERTICAL = 16;
-/** horizontal strips longer than this ratio are split (M:mpo `max_ratio_hor=8`) */
-export const MAX_RATIO_HORIZONTAL = 8;
-/** search window around an anchor, in text heights (M:mpo `anchor_window=2`) */
+/** vertical strips longer than this ratio are split (mokuro/manga_page_ocr.py `max_ratio_vert=16`) */
+const MAX_RATIO_VERTICAL = 16;
+/** horizontal strips longer than this ratio are split (mokuro/manga_page_ocr.py `max_ratio_hor=8`) */
+const MAX_RATIO_HORIZONTAL = 8;
+/** search window around an anchor, in text heights (mokuro/manga_page_ocr.py `anchor_window=2`) */
 const ANCHOR_WINDOW = 2;
-/** Gaussian smoothing window length = 2·text height (M:mpo `gaussian(textheight * 2, ...)`) */
+/** Gaussian smoothing window length = 2·text height (mokuro/manga_page_ocr.py `gaussian(textheight * 2, ...)`) */
 const GAUSS_LENGTH = 2 * TEXT_HEIGHT;
-/** its σ = text height / 8 (M:mpo `gaussian(..., textheight / 8)`) */
+/** its σ = text height / 8 (mokuro/manga_page_ocr.py `gaussian(..., textheight / 8)`) */
 const GAUSS_STD = TEXT_HEIGHT / 8;
-/** raw-mask level counted as ink (spec §2.9 TS-port recommendation: raw_mask > 127) */
+/** raw-mask level counted as ink (our choice, standing in for the refined mask: raw_mask > 127) */
 const MASK_THRESHOLD = 127;
 
 /** scipy.signal.windows.gaussian(M, std): symmetric, peak 1, unnormalised */

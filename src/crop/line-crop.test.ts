@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DetectedBlock, Quad } from '../detector/types.ts';
 import type { RawImage } from '../image/raw-image.ts';
-import { cropLine, lineWarp, sourceQuad } from './line-crop.ts';
-import { rotate90 } from './rotate.ts';
+import { cropLine, rotate90 } from '../../test/helpers/reference-line-crop.ts';
+import { lineWarp, sourceQuad } from './line-crop.ts';
 
 type Geo = Pick<DetectedBlock, 'language' | 'vertical' | 'font_size'>;
 const ja: Geo = { language: 'ja', vertical: false, font_size: 30 };

@@ -1,17 +1,16 @@
 /**
- * Mokuro's line crop (§3.5; C:tb `TextBlock.get_transformed_region`): each line quad is warped to a
- * strip 64 px tall (horizontal text) or 64 px wide (vertical text, then rotated 90° counter-clockwise
- * so every strip reads left → right). Degenerate quads give null, read as "" (§7.9), never a throw.
+ * Mokuro's line crop geometry (kha-white/comic-text-detector utils/textblock.py
+ * `TextBlock.get_transformed_region`): each line quad is warped to a strip 64 px tall (horizontal text)
+ * or 64 px wide (vertical text, then rotated 90° counter-clockwise so every strip reads left → right).
+ * Degenerate quads give null, read as "", never a throw.
  */
 import type { DetectedBlock, Quad } from '../detector/types.ts';
-import type { RawImage } from '../image/raw-image.ts';
-import { getPerspectiveTransform, warpPerspective, type Mat3 } from './perspective.ts';
-import { rotate90 } from './rotate.ts';
-import { norm2, roundHalfEven } from '../detector/python-math.ts';
+import { getPerspectiveTransform, type Mat3 } from './perspective.ts';
+import { norm2, roundHalfEven } from '../math/python-math.ts';
 
-/** strip thickness in pixels (M:mpo `text_height=64`) */
+/** strip thickness in pixels (kha-white/mokuro mokuro/manga_page_ocr.py `text_height=64`) */
 export const TEXT_HEIGHT = 64;
-/** quads of 'eng' (and horizontal 'unknown') blocks grow by font_size / this (C:tb get_transformed_region `e_size`) */
+/** quads of 'eng' (and horizontal 'unknown') blocks grow by font_size / this (utils/textblock.py get_transformed_region `e_size`) */
 const ENG_GROWTH_DIVISOR = 3;
 /** OpenCV's remap asserts image sides < SHRT_MAX (imgwarp.cpp `remap`): longer strips are degenerate */
 const MAX_STRIP_SIDE = 32766;
@@ -52,17 +51,4 @@ export function lineWarp(quad: Quad, block: BlockGeometry, pageW: number, pageH:
   const dst: [number, number][] = [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]];
   const M = getPerspectiveTransform(src, dst);
   return M ? { M, width, height, vertical: block.vertical } : null;
-}
-
-/** Warp `img` (page, or page mask) along a line warp; vertical strips are rotated 90° CCW. */
-export function applyLineWarp(img: RawImage, warp: LineWarp): RawImage | null {
-  const strip = warpPerspective(img, warp.M, warp.width, warp.height);
-  if (!strip) return null;
-  return warp.vertical ? rotate90(strip, 'ccw') : strip;
-}
-
-/** One line's 64-px strip in the page's channel order, or null for a degenerate quad. */
-export function cropLine(page: RawImage, quad: Quad, block: BlockGeometry): RawImage | null {
-  const warp = lineWarp(quad, block, page.width, page.height);
-  return warp && applyLineWarp(page, warp);
 }

@@ -1,6 +1,7 @@
 /**
- * All OCR crops of one page in Mokuro's loop order (§3.4: blocks → lines → chunks), flattened so
- * the recogniser can batch them with other pages, plus what it takes to put texts back per line.
+ * All OCR crops of one page in Mokuro's loop order (blocks → lines → chunks, kha-white/mokuro
+ * mokuro/manga_page_ocr.py `__call__`), flattened so the recogniser can batch them with other pages,
+ * plus what it takes to put texts back per line.
  */
 import type { DetectedBlock } from '../detector/types.ts';
 import type { RawImage } from '../image/raw-image.ts';

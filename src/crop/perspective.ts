@@ -11,7 +11,7 @@
  * matrices and identical pixels, borders included.
  */
 import type { RawImage } from '../image/raw-image.ts';
-import { roundHalfEven } from '../detector/python-math.ts';
+import { roundHalfEven } from '../math/python-math.ts';
 
 /** sub-pixel bits of the warp's source coordinates (OpenCV INTER_BITS) */
 const INTER_BITS = 5;

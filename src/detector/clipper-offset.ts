@@ -1,14 +1,15 @@
 /**
- * The DB "unclip" step (C:db `SegDetectorRepresenter.unclip`): pyclipper 1.2.1 (Clipper 6.4.2)
- * `PyclipperOffset` with JT_ROUND / ET_CLOSEDPOLYGON, default ArcTolerance 0.25, on one closed polygon.
- * Written by hand instead of a Clipper package: for the convex 4-point input DB produces,
- * `ClipperOffset::DoOffset` reduces to the per-vertex `OffsetPoint`/`DoRound` below, and the final
- * union of a single simple polygon only drops duplicate/collinear points, which cannot change the
- * min-area rectangle taken from the result. The analytic "grow the rect by d" shortcut (spec §2.6) is
- * off by one input pixel often enough (Clipper truncates the input and rounds every arc point) that
- * it would break ±2 px parity on pages scaled by ~4 (tall strips), hence the emulation.
+ * The DB "unclip" step (kha-white/comic-text-detector utils/db_utils.py
+ * `SegDetectorRepresenter.unclip`): pyclipper 1.2.1 (Clipper 6.4.2) `PyclipperOffset` with JT_ROUND /
+ * ET_CLOSEDPOLYGON, default ArcTolerance 0.25, on one closed polygon. Written by hand instead of a
+ * Clipper package: for the convex 4-point input DB produces, `ClipperOffset::DoOffset` reduces to the
+ * per-vertex `OffsetPoint`/`DoRound` below, and the final union of a single simple polygon only drops
+ * duplicate/collinear points, which cannot change the min-area rectangle taken from the result. The
+ * analytic "grow the rect by d" shortcut is off by one input pixel often enough (Clipper truncates the
+ * input and rounds every arc point) that it would break ±2 px parity on pages scaled by ~4 (tall
+ * strips), hence the emulation.
  */
-import { clipperRound } from './python-math.ts';
+import { clipperRound } from '../math/python-math.ts';
 
 type Pt = [number, number];
 

@@ -1,25 +1,25 @@
 /**
- * Text lines from the DB shrink map (C:db `SegDetectorRepresenter.boxes_from_bitmap` with the C:inf
- * settings), mapped back to page pixels.
- * Geometry sources: OpenCV-js for findContours / minAreaRect / fillPoly (exact OpenCV behaviour,
- * including contour order), `boxPoints` and `get_mini_boxes` by hand (a few float32 lines), the
- * pyclipper round offset by hand (clipper-offset.ts).
+ * Text lines from the DB shrink map (kha-white/comic-text-detector utils/db_utils.py
+ * `SegDetectorRepresenter.boxes_from_bitmap` with the kha-white/comic-text-detector inference.py
+ * settings), mapped back to page pixels. Geometry sources: OpenCV-js for findContours / minAreaRect /
+ * fillPoly (exact OpenCV behaviour, including contour order), `boxPoints` and `get_mini_boxes` by hand
+ * (a few float32 lines), the pyclipper round offset by hand (clipper-offset.ts).
  */
 import type { Letterbox, Point, Quad } from './types.ts';
 import type { CvMat, CvRotatedRect, OpenCv } from './opencv.ts';
 import { offsetPolygonRound } from './clipper-offset.ts';
-import { f32, pyInt, roundHalfEven } from './python-math.ts';
+import { f32, pyInt, roundHalfEven } from '../math/python-math.ts';
 
-/** C:inf `SegDetectorRepresenter(thresh=0.3)`: binarisation threshold of the shrink map. */
-export const DB_THRESH = 0.3;
-/** C:db `max_candidates=1000`: contours looked at. */
-export const DB_MAX_CANDIDATES = 1000;
-/** C:db `unclip_ratio=1.5`: offset distance = area × ratio / perimeter. */
-export const DB_UNCLIP_RATIO = 1.5;
-/** C:db `boxes_from_bitmap`: min-area rects with a shorter side below this are skipped. */
-export const DB_MIN_SIDE = 2;
-/** C:inf `TextDetector.__call__` `box_thresh = 0.6`: lines need a mean score strictly above this. */
-export const DB_BOX_THRESH = 0.6;
+/** inference.py `SegDetectorRepresenter(thresh=0.3)`: binarisation threshold of the shrink map. */
+const DB_THRESH = 0.3;
+/** utils/db_utils.py `max_candidates=1000`: contours looked at. */
+const DB_MAX_CANDIDATES = 1000;
+/** utils/db_utils.py `unclip_ratio=1.5`: offset distance = area × ratio / perimeter. */
+const DB_UNCLIP_RATIO = 1.5;
+/** utils/db_utils.py `boxes_from_bitmap`: min-area rects with a shorter side below this are skipped. */
+const DB_MIN_SIDE = 2;
+/** inference.py `TextDetector.__call__` `box_thresh = 0.6`: lines need a mean score strictly above this. */
+const DB_BOX_THRESH = 0.6;
 
 type Pt = [number, number];
 
@@ -90,8 +90,8 @@ function unclipDistance(p: Pt[]): number {
   return len > 0 ? (Math.abs(a / 2) * DB_UNCLIP_RATIO) / len : 0;
 }
 
-/** `cv2.boxPoints` (RotatedRect::points, float32 arithmetic) ordered as C:db `get_mini_boxes`. */
-export function miniBox(r: CvRotatedRect): Pt[] {
+/** `cv2.boxPoints` (RotatedRect::points, float32 arithmetic) ordered as utils/db_utils.py `get_mini_boxes`. */
+function miniBox(r: CvRotatedRect): Pt[] {
   const angle = (r.angle * Math.PI) / 180;
   const b = f32(f32(Math.cos(angle)) * 0.5);
   const a = f32(f32(Math.sin(angle)) * 0.5);
@@ -109,7 +109,7 @@ export function miniBox(r: CvRotatedRect): Pt[] {
   return [tl, tr, br, bl];
 }
 
-/** C:db `box_score_fast`: mean of `pred` over the filled contour, inside its clipped bounding box. */
+/** utils/db_utils.py `box_score_fast`: mean of `pred` over the filled contour, inside its clipped bounding box. */
 function boxScoreFast(cv: OpenCv, pred: Float32Array, size: number, contour: CvMat): number {
   const pts = contour.data32S;
   let xmin = Infinity;

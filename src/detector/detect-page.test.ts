@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { performance } from 'node:perf_hooks';
+import { describe, expect, it, vi } from 'vitest';
 import { createDetector } from './detect-page.ts';
-import { fakeOutputs } from './fake-outputs.ts';
+import { fakeOutputs } from '../../test/helpers/fake-outputs.ts';
 import type { RawImage } from '../image/raw-image.ts';
 import type { DetectorOutputs } from './types.ts';
 
@@ -69,7 +70,19 @@ describe('createDetector', () => {
       ],
     ]);
     expect(res.mask.length).toBe(128 * 256);
-    for (const v of Object.values(res.timings)) expect(v).toBeGreaterThanOrEqual(0);
+  });
+
+  it('charges the model run to run_ms, and nothing else', async () => {
+    let clock = 1000; // a clock that moves only inside the model: 11 ms per run
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => clock);
+    try {
+      const page: RawImage = { width: 128, height: 256, channels: 3, data: new Uint8Array(128 * 256 * 3) };
+      const detector = createDetector(async (_tensor, size) => ((clock += 11), fakeOutputs(size)));
+      const res = await detector.detect(page, { size: 256 });
+      expect(res.timings).toEqual({ pre_ms: 0, run_ms: 11, post_ms: 0 });
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it('detects a tall strip in overlapping windows: every text once, in page coordinates, top to bottom', async () => {

@@ -3,7 +3,7 @@
  * function, so the ONNX session wiring lives elsewhere and tests can pass a fake. Very tall pages are
  * detected in overlapping windows (tile-page.ts) unless told otherwise.
  */
-import { WorkerError } from '../errors.ts';
+import { throwIfCancelled } from '../errors.ts';
 import type { RawImage } from '../image/raw-image.ts';
 import type { DetectedBlock, DetectorOutputs, Letterbox } from './types.ts';
 import { CTD_INPUT_SIZE, letterbox, type LetterboxOptions } from './letterbox.ts';
@@ -13,7 +13,7 @@ import { mergeTileBlocks, planTiles, shiftBlocks, shouldTile, type Tile } from '
 /** Runs the detector on a [1,3,size,size] tensor. */
 export type DetectorRun = (tensor: Float32Array, size: number) => Promise<DetectorOutputs>;
 
-export interface DetectOptions extends LetterboxOptions {
+interface DetectOptions extends LetterboxOptions {
   /**
    * Detect in overlapping windows. Default: only pages taller than 3× their width (webtoon strips);
    * `false` forces a single letterbox (exact Mokuro behaviour), `true` tiles any page taller than wide.
@@ -74,7 +74,7 @@ export function createDetector(run: DetectorRun): Detector {
       const tileInfo: (Tile & { letterbox: Letterbox })[] = [];
       for (const t of tiles) {
         // a webtoon strip is up to 40 detector runs: a cancelled job must not wait for all of them
-        if (signal?.aborted) throw new WorkerError('ABORTED', 'job was cancelled');
+        throwIfCancelled(signal);
         // rows are contiguous, so a window is a view, not a copy
         const window: RawImage = { ...image, height: t.height, data: image.data.subarray(t.y * rowLen, (t.y + t.height) * rowLen) };
         const res = await detectOne(window, { ...lbOpts, size });

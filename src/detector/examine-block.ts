@@ -1,14 +1,14 @@
 /**
- * C:tb `examine_textblk`: orientation, font size, angle and per-line "distance" of a block, from the
- * summed edge-midpoint vectors of its line quads (spec §2.8.2).
+ * kha-white/comic-text-detector utils/textblock.py `examine_textblk`: orientation, font size, angle and
+ * per-line "distance" of a block, from the summed edge-midpoint vectors of its line quads.
  */
 import type { TextBlock } from './text-block.ts';
-import { argsortStable, norm2, pyInt, roundHalfEven } from './python-math.ts';
+import { argsortStable, norm2, pyInt, roundHalfEven } from '../math/python-math.ts';
 
-/** C:tb `examine_textblk`: non-'ja' blocks are vertical only if the down vector beats 2× the right vector. */
-export const NON_JA_VERTICAL_RATIO = 2;
-/** C:tb `examine_textblk`: angles with |angle| below this are snapped to 0. */
-export const ANGLE_SNAP_DEG = 3;
+/** utils/textblock.py `examine_textblk`: non-'ja' blocks are vertical only if the down vector beats 2× the right vector. */
+const NON_JA_VERTICAL_RATIO = 2;
+/** utils/textblock.py `examine_textblk`: angles with |angle| below this are snapped to 0. */
+const ANGLE_SNAP_DEG = 3;
 
 export function examineBlock(blk: TextBlock, W: number, H: number, sort: boolean): void {
   void H;

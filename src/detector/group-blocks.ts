@@ -1,7 +1,7 @@
 /**
- * C:tb `group_output` (spec §2.8): assign DB lines to YOLO blocks, turn stray lines with ink into
- * blocks, give empty YOLO blocks their own rectangle as a line, examine / split / merge, sort, and
- * widen English horizontal lines.
+ * kha-white/comic-text-detector utils/textblock.py `group_output`: assign DB lines to YOLO blocks, turn
+ * stray lines with ink into blocks, give empty YOLO blocks their own rectangle as a line, examine /
+ * split / merge, sort, and widen English horizontal lines.
  */
 import type { Box, DetectedBlock, Quad } from './types.ts';
 import type { YoloBox } from './yolo-boxes.ts';
@@ -11,18 +11,18 @@ import { splitBlock } from './split-block.ts';
 import { mergeLines } from './merge-lines.ts';
 import { sortBlocks } from './sort-blocks.ts';
 import { maskScore } from './mask.ts';
-import { pyInt } from './python-math.ts';
+import { pyInt } from '../math/python-math.ts';
 
-/** C:tb LANG_LIST: YOLO class index → language. */
-export const LANG_LIST = ['eng', 'ja'] as const;
-/** C:tb `group_output` `bbox_score_thresh`: share of a line's box that must lie inside a block. */
-export const BBOX_SCORE_THRESH = 0.4;
-/** C:tb `group_output` `mask_score_thresh`: min mean raw-mask value (/255) for lines/blocks without a partner. */
-export const MASK_SCORE_THRESH = 0.1;
-/** C:tb `group_output`: English lines grow by max(int(font_size × this), EN_EXPAND_MIN). */
-export const EN_EXPAND_RATIO = 0.1;
-/** C:tb `group_output`: minimum English line growth in pixels. */
-export const EN_EXPAND_MIN = 2;
+/** utils/textblock.py LANG_LIST: YOLO class index → language. */
+const LANG_LIST = ['eng', 'ja'] as const;
+/** utils/textblock.py `group_output` `bbox_score_thresh`: share of a line's box that must lie inside a block. */
+const BBOX_SCORE_THRESH = 0.4;
+/** utils/textblock.py `group_output` `mask_score_thresh`: min mean raw-mask value (/255) for lines/blocks without a partner. */
+const MASK_SCORE_THRESH = 0.1;
+/** utils/textblock.py `group_output`: English lines grow by max(int(font_size × this), EN_EXPAND_MIN). */
+const EN_EXPAND_RATIO = 0.1;
+/** utils/textblock.py `group_output`: minimum English line growth in pixels. */
+const EN_EXPAND_MIN = 2;
 
 export interface GroupInput {
   boxes: YoloBox[];
@@ -96,7 +96,7 @@ function lineBox(line: Quad): Box {
   return [x1, y1, x2, y2];
 }
 
-/** C:img `union_area`, which despite its name returns the intersection area, or -1 when disjoint. */
+/** kha-white/comic-text-detector utils/imgproc_utils.py `union_area`, which despite its name returns the intersection area, or -1 when disjoint. */
 function intersectionArea(a: Box, b: Box): number {
   const x1 = Math.max(a[0], b[0]);
   const y1 = Math.max(a[1], b[1]);
@@ -106,7 +106,7 @@ function intersectionArea(a: Box, b: Box): number {
   return (y2 - y1) * (x2 - x1);
 }
 
-/** Spec §2.8.7: push each corner outwards along the block angle, clip to the page, truncate. */
+/** utils/textblock.py, English horizontal blocks: push each corner outwards along the block angle, clip to the page, truncate. */
 function widenEnglish(blk: TextBlock, W: number, H: number): void {
   if (blk.lines.length === 0) return;
   const e = Math.max(pyInt(blk.font_size * EN_EXPAND_RATIO), EN_EXPAND_MIN);

@@ -65,16 +65,6 @@ describe('letterbox', () => {
     const img: RawImage = { width: 8, height: 5, channels: 1, data: new Uint8Array(40) };
     expect(letterbox(img, { size: 4 }).letterbox).toEqual({ W: 8, H: 5, dw: 0, dh: 2, r: 0.5 });
   });
-
-  it('is fast enough for every page', () => {
-    const img: RawImage = { width: 1654, height: 2339, channels: 3, data: new Uint8Array(1654 * 2339 * 3).map((_, i) => i) };
-    letterbox(img);
-    const t0 = performance.now();
-    letterbox(img);
-    const ms = performance.now() - t0;
-    console.log(`letterbox 1654×2339 → 1024: ${ms.toFixed(1)} ms`);
-    expect(ms).toBeLessThan(500);
-  });
 });
 
 describe('letterbox into a reused tensor', () => {

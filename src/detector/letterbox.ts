@@ -1,13 +1,14 @@
 /**
- * comic-text-detector pre-processing (C:inf `preprocess_img`, C:img `letterbox`): scale the page into an
- * S×S square keeping its aspect, OpenCV bilinear, pad right/bottom with black, CHW float32 in [0,1].
+ * comic-text-detector pre-processing (inference.py `preprocess_img`, kha-white/comic-text-detector
+ * utils/imgproc_utils.py `letterbox`): scale the page into an S×S square keeping its aspect, OpenCV
+ * bilinear, pad right/bottom with black, CHW float32 in [0,1].
  */
 import type { RawImage } from '../image/raw-image.ts';
 import type { Letterbox } from './types.ts';
-import { roundHalfEven } from './python-math.ts';
+import { roundHalfEven } from '../math/python-math.ts';
 import { resizeBilinearRows } from './resize-bilinear.ts';
 
-/** C:inf TextDetector input_size as mokuro constructs it (M:mpo `input_size=1024`). */
+/** inference.py TextDetector input_size as mokuro constructs it (kha-white/mokuro mokuro/manga_page_ocr.py `input_size=1024`). */
 export const CTD_INPUT_SIZE = 1024;
 
 export interface LetterboxOptions {
@@ -15,7 +16,8 @@ export interface LetterboxOptions {
   size?: number;
   /**
    * Plane order of the tensor. 'bgr' (default) reproduces mokuro's PyTorch path, which swaps channels
-   * twice and so feeds B,G,R planes (spec §2.2 step 4); 'rgb' is what the model was trained on.
+   * twice and so feeds B,G,R planes (kha-white/comic-text-detector inference.py `preprocess_img`);
+   * 'rgb' is what the model was trained on.
    */
   channelOrder?: 'bgr' | 'rgb';
   /**

@@ -1,10 +1,11 @@
 /**
- * The "raw mask" (C:inf `postprocess_mask` + `__call__`): seg × 255 truncated to uint8, cropped to the
- * unpadded region, resized to the page with OpenCV bilinear. Plus the mask score C:tb `group_output`
- * takes over a box with NumPy slicing (negative indices wrap, empty slices give NaN).
+ * The "raw mask" (kha-white/comic-text-detector inference.py `postprocess_mask` + `__call__`): seg ×
+ * 255 truncated to uint8, cropped to the unpadded region, resized to the page with OpenCV bilinear.
+ * Plus the mask score kha-white/comic-text-detector utils/textblock.py `group_output` takes over a box
+ * with NumPy slicing (negative indices wrap, empty slices give NaN).
  */
 import type { Letterbox } from './types.ts';
-import { f32, pySlice } from './python-math.ts';
+import { f32, pySlice } from '../math/python-math.ts';
 import { resizeBilinear } from './resize-bilinear.ts';
 
 /** Page-size (H×W) uint8 text mask. */

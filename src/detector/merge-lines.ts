@@ -1,21 +1,22 @@
 /**
- * C:tb `merge_textlines` / `try_merge_textline` (spec §2.8.4): stray lines (one-line blocks) that sit
- * close together with a similar size and direction are merged greedily into one block.
+ * kha-white/comic-text-detector utils/textblock.py `merge_textlines` / `try_merge_textline`: stray
+ * lines (one-line blocks) that sit close together with a similar size and direction are merged greedily
+ * into one block.
  */
 import { adjustBox, copyLine, type TextBlock } from './text-block.ts';
 import { polygonsIntersect } from './polygon-intersects.ts';
-import { norm2, pyInt, roundHalfEven } from './python-math.ts';
+import { norm2, pyInt, roundHalfEven } from '../math/python-math.ts';
 
-/** C:tb `try_merge_textline` `fntsize_tol=1.3`: max font-size ratio either way. */
-export const MERGE_FONT_SIZE_TOL = 1.3;
-/** C:tb `try_merge_textline` `distance_tol=2`: max (signed) distance step in average font sizes. */
-export const MERGE_DISTANCE_TOL = 2;
-/** C:tb `try_merge_textline`: cos 30°, min |cos| between the two primary vectors. */
-export const MERGE_MIN_COS = 0.866;
-/** C:tb `try_merge_textline`: max TL-to-TL distance in average font sizes. */
-export const MERGE_TL_DISTANCE_TOL = 2.5;
+/** utils/textblock.py `try_merge_textline` `fntsize_tol=1.3`: max font-size ratio either way. */
+const MERGE_FONT_SIZE_TOL = 1.3;
+/** utils/textblock.py `try_merge_textline` `distance_tol=2`: max (signed) distance step in average font sizes. */
+const MERGE_DISTANCE_TOL = 2;
+/** utils/textblock.py `try_merge_textline`: cos 30°, min |cos| between the two primary vectors. */
+const MERGE_MIN_COS = 0.866;
+/** utils/textblock.py `try_merge_textline`: max TL-to-TL distance in average font sizes. */
+const MERGE_TL_DISTANCE_TOL = 2.5;
 
-export function tryMergeLine(blk: TextBlock, blk2: TextBlock): boolean {
+function tryMergeLine(blk: TextBlock, blk2: TextBlock): boolean {
   if (blk2.merged) return false;
   const n1 = blk.lines.length;
   const n2 = blk2.lines.length;

@@ -14,7 +14,7 @@ export interface CvMat {
   cols: number;
   delete(): void;
 }
-export interface CvMatVector {
+interface CvMatVector {
   size(): number;
   get(i: number): CvMat;
   push_back(m: CvMat): void;

@@ -1,8 +1,9 @@
 /**
- * comic-text-detector post-processing as one pure function of the model outputs and the letterbox:
- * YOLO boxes (§2.4), DB lines (§2.6), raw mask (§2.5), grouping into blocks in reading order (§2.8).
- * Synchronous; the OpenCV WASM runtime it uses for contours must be loaded first (`loadOpenCv()`,
- * re-exported here), which `createDetector` does for you.
+ * comic-text-detector post-processing as one pure function of the model outputs and the letterbox: YOLO
+ * boxes (inference.py `postprocess_yolo`), DB lines (utils/db_utils.py), raw mask (inference.py
+ * `postprocess_mask`), grouping into blocks in reading order (utils/textblock.py), all
+ * kha-white/comic-text-detector. Synchronous; the OpenCV WASM runtime it uses for contours must be
+ * loaded first (`loadOpenCv()`, re-exported here), which `createDetector` does for you.
  */
 import type { DetectedBlock, DetectorOutputs, Letterbox } from './types.ts';
 import { yoloBoxes } from './yolo-boxes.ts';
@@ -15,7 +16,7 @@ export { loadOpenCv } from './opencv.ts';
 
 export interface PostprocessResult {
   blocks: DetectedBlock[];
-  /** raw text mask, page size H×W, uint8 (C:inf `mask` before refinement) */
+  /** raw text mask, page size H×W, uint8 (kha-white/comic-text-detector inference.py `mask` before refinement) */
   mask: Uint8Array;
 }
 

@@ -7,7 +7,7 @@
  *   builds run for all but a row's last few bytes (the scalar tail rounds exactly; ≤ 1 LSB apart).
  * sharp/libvips cannot be used: they antialias and use different centres.
  */
-import { f32, roundHalfEven } from './python-math.ts';
+import { f32, roundHalfEven } from '../math/python-math.ts';
 
 /** C:cv2 INTER_RESIZE_COEF_SCALE (1 << INTER_RESIZE_COEF_BITS). */
 const COEF_SCALE = 2048;

@@ -1,16 +1,17 @@
 /**
- * C:tb `sort_textblk_list` (spec §2.8.6): reading order from a 3×4 grid over the page (over each half
- * of a two-page spread when W > H), right to left when most blocks are Japanese.
+ * kha-white/comic-text-detector utils/textblock.py `sort_textblk_list`: reading order from a 3×4 grid
+ * over the page (over each half of a two-page spread when W > H), right to left when most blocks are
+ * Japanese.
  */
 import type { BlockLanguage, Box } from './types.ts';
-import { pyInt } from './python-math.ts';
+import { pyInt } from '../math/python-math.ts';
 
-/** C:tb `sort_textblk_list` `num_gridx`. */
-export const SORT_GRID_X = 3;
-/** C:tb `sort_textblk_list` `num_gridy`. */
-export const SORT_GRID_Y = 4;
-/** C:tb `sort_textblk_list`: weight of the x offset inside a cell relative to the y offset. */
-export const SORT_X_WEIGHT = 1.2;
+/** utils/textblock.py `sort_textblk_list` `num_gridx`. */
+const SORT_GRID_X = 3;
+/** utils/textblock.py `sort_textblk_list` `num_gridy`. */
+const SORT_GRID_Y = 4;
+/** utils/textblock.py `sort_textblk_list`: weight of the x offset inside a cell relative to the y offset. */
+const SORT_X_WEIGHT = 1.2;
 
 export function sortBlocks<T extends { xyxy: Box; language: BlockLanguage }>(list: T[], W: number, H: number): T[] {
   if (list.length === 0) return list;

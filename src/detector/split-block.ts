@@ -1,16 +1,17 @@
 /**
- * C:tb `split_textblk` (spec §2.8.3): cut a YOLO block's lines into sub-blocks where consecutive lines
- * are far apart. Upstream quirks kept for parity: lines are re-sorted by the distance of their TL
- * corner to the first line's TL, but the `distance` array is not; the gap uses |Δdistance|.
+ * kha-white/comic-text-detector utils/textblock.py `split_textblk`: cut a YOLO block's lines into
+ * sub-blocks where consecutive lines are far apart. Upstream quirks kept for parity: lines are
+ * re-sorted by the distance of their TL corner to the first line's TL, but the `distance` array is not;
+ * the gap uses |Δdistance|.
  */
 import { adjustBox, cloneTextBlock, copyLine, type TextBlock } from './text-block.ts';
 import { polygonsIntersect } from './polygon-intersects.ts';
-import { norm2 } from './python-math.ts';
+import { norm2 } from '../math/python-math.ts';
 
-/** C:tb `split_textblk`: a gap above this many font sizes always splits. */
-export const SPLIT_DISTANCE_FONT_RATIO = 2;
-/** C:tb `split_textblk`: the TL-y rule applies to vertical blocks with |angle| below this (degrees). */
-export const SPLIT_MAX_ANGLE_DEG = 15;
+/** utils/textblock.py `split_textblk`: a gap above this many font sizes always splits. */
+const SPLIT_DISTANCE_FONT_RATIO = 2;
+/** utils/textblock.py `split_textblk`: the TL-y rule applies to vertical blocks with |angle| below this (degrees). */
+const SPLIT_MAX_ANGLE_DEG = 15;
 
 export interface SplitResult {
   splitted: boolean;

@@ -1,20 +1,21 @@
 /**
- * The mutable working record of C:tb `TextBlock` while lines are grouped, split and merged.
- * Only the fields the grouping reads are kept; `toDetectedBlock` turns it into the public shape.
+ * The mutable working record of kha-white/comic-text-detector utils/textblock.py `TextBlock` while
+ * lines are grouped, split and merged. Only the fields the grouping reads are kept; `toDetectedBlock`
+ * turns it into the public shape.
  */
 import type { BlockLanguage, Box, DetectedBlock, Point, Quad } from './types.ts';
 
 export type Line = Quad;
 
 export interface TextBlock {
-  /** integer box, C:tb `xyxy` */
+  /** integer box, utils/textblock.py `xyxy` */
   xyxy: Box;
   lines: Line[];
   language: BlockLanguage;
   vertical: boolean;
-  /** int after examine, a float after merging (C:tb `try_merge_textline`) */
+  /** int after examine, a float after merging (utils/textblock.py `try_merge_textline`) */
   font_size: number;
-  /** distance of each line centre to the reading "origin" line (C:tb `examine_textblk`) */
+  /** distance of each line centre to the reading "origin" line (utils/textblock.py `examine_textblk`) */
   distance: number[];
   angle: number;
   /** primary vector: summed down vectors (vertical) or right vectors (horizontal) */
@@ -51,7 +52,7 @@ export function cloneTextBlock(b: TextBlock): TextBlock {
 
 export const copyLine = (l: Line): Line => l.map((p) => [p[0], p[1]]) as Line;
 
-/** C:tb `adjust_bbox`: box = AABB of the (int32) lines, united with the current box if `withBox`. */
+/** utils/textblock.py `adjust_bbox`: box = AABB of the (int32) lines, united with the current box if `withBox`. */
 export function adjustBox(b: TextBlock, withBox: boolean): void {
   if (b.lines.length === 0) return;
   let [x1, y1, x2, y2] = withBox ? b.xyxy : [Infinity, Infinity, -Infinity, -Infinity];

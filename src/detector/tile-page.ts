@@ -9,11 +9,11 @@ import type { DetectedBlock } from './types.ts';
 import { sortBlocks } from './sort-blocks.ts';
 
 /** Pages with height / width above this are tiled (issue #4 item 7). */
-export const TILE_MIN_ASPECT = 3;
+const TILE_MIN_ASPECT = 3;
 /** Window height as a multiple of the page width (a usual manga page is ~1.4 tall). */
-export const TILE_ASPECT = 1.5;
+const TILE_ASPECT = 1.5;
 /** Share of a window shared with the next one; blocks up to about half of this tall are never cut. */
-export const TILE_OVERLAP = 0.25;
+const TILE_OVERLAP = 0.25;
 /**
  * At most this many windows per page (each is a full detector run): an 800×30000 strip needs 33, but a
  * 1×30000 one would need 20000 — a page that costs hours. Narrow strips get taller windows instead
@@ -21,9 +21,9 @@ export const TILE_OVERLAP = 0.25;
  */
 export const TILE_MAX_WINDOWS = 40;
 /** Pages narrower than this hold no readable column: one letterbox, never tiled (our bound, issue #8). */
-export const TILE_MIN_WIDTH = 32;
+const TILE_MIN_WIDTH = 32;
 /** Blocks whose intersection covers more than this share of the smaller one are duplicates. */
-export const TILE_DUPLICATE_OVERLAP = 0.6;
+const TILE_DUPLICATE_OVERLAP = 0.6;
 
 export interface Tile {
   /** first page row of the window */

@@ -7,7 +7,7 @@ export type Quad = [Point, Point, Point, Point];
 /** Axis-aligned box `[x1, y1, x2, y2]`; may exceed the page (Mokuro does not clip). */
 export type Box = [number, number, number, number];
 
-/** comic-text-detector's language labels (C:tb LANG_LIST), plus 'unknown' for blocks built from stray lines. */
+/** comic-text-detector's language labels (kha-white/comic-text-detector utils/textblock.py LANG_LIST), plus 'unknown' for blocks built from stray lines. */
 export type BlockLanguage = 'eng' | 'ja' | 'unknown';
 
 /** What the letterbox did to a page, so detector outputs can be mapped back to page pixels. */
@@ -28,7 +28,7 @@ export interface DetectedBlock {
   vertical: boolean;
   font_size: number;
   language: BlockLanguage;
-  /** degrees, as C:tb examine_textblk computes it */
+  /** degrees, as utils/textblock.py examine_textblk computes it */
   angle: number;
   /** line quads in reading order within the block */
   lines: Quad[];

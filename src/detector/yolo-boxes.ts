@@ -1,27 +1,28 @@
 /**
- * Block boxes from the YOLO head (C:inf `postprocess_yolo`, C:nms `non_max_suppression`): confidence
- * filter, class-aware NMS, map back to page pixels. Arithmetic is float32 like the torch/NumPy original.
+ * Block boxes from the YOLO head (kha-white/comic-text-detector inference.py `postprocess_yolo`,
+ * kha-white/comic-text-detector utils/yolov5_utils.py `non_max_suppression`): confidence filter,
+ * class-aware NMS, map back to page pixels. Arithmetic is float32 like the torch/NumPy original.
  */
 import type { Box, Letterbox } from './types.ts';
-import { f32, pyInt } from './python-math.ts';
+import { f32, pyInt } from '../math/python-math.ts';
 
-/** C:inf `TextDetector.__init__` `conf_thresh=0.4`: objectness and obj×class both must exceed it. */
-export const YOLO_CONF_THRESH = 0.4;
-/** C:inf `TextDetector.__init__` `nms_thresh=0.35`: IoU above which the weaker box is dropped. */
-export const YOLO_NMS_IOU = 0.35;
-/** C:nms `max_det=300`: boxes kept after NMS. */
-export const YOLO_MAX_DET = 300;
-/** C:nms `max_nms=30000`: candidates fed to NMS. */
-export const YOLO_MAX_NMS = 30000;
-/** C:nms `max_wh=4096`: per-class box offset that makes NMS class-aware. */
-export const YOLO_MAX_WH = 4096;
-/** C:yolo `Detect` row width: cx, cy, w, h, obj, cls_eng, cls_ja. */
+/** inference.py `TextDetector.__init__` `conf_thresh=0.4`: objectness and obj×class both must exceed it. */
+const YOLO_CONF_THRESH = 0.4;
+/** inference.py `TextDetector.__init__` `nms_thresh=0.35`: IoU above which the weaker box is dropped. */
+const YOLO_NMS_IOU = 0.35;
+/** utils/yolov5_utils.py `max_det=300`: boxes kept after NMS. */
+const YOLO_MAX_DET = 300;
+/** utils/yolov5_utils.py `max_nms=30000`: candidates fed to NMS. */
+const YOLO_MAX_NMS = 30000;
+/** utils/yolov5_utils.py `max_wh=4096`: per-class box offset that makes NMS class-aware. */
+const YOLO_MAX_WH = 4096;
+/** kha-white/comic-text-detector models/yolov5/yolo.py `Detect` row width: cx, cy, w, h, obj, cls_eng, cls_ja. */
 export const YOLO_ROW = 7;
 
 export interface YoloBox {
   /** page pixels, truncated to integers, not clipped */
   xyxy: Box;
-  /** 0 = 'eng', 1 = 'ja' (C:tb LANG_LIST) */
+  /** 0 = 'eng', 1 = 'ja' (kha-white/comic-text-detector utils/textblock.py LANG_LIST) */
   cls: number;
   conf: number;
 }

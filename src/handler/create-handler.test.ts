@@ -4,7 +4,8 @@ import { loadConfig } from '../config.ts';
 import { WorkerError } from '../errors.ts';
 import { silentLogger } from '../logger.ts';
 import type { PageEngine } from '../pipeline/page-engine.ts';
-import { createHandler, type LoadedEngine } from './create-handler.ts';
+import type { LoadedEngine } from '../pipeline/load-engine.ts';
+import { createHandler } from './create-handler.ts';
 
 const engine: PageEngine = {
   providers: { detector: 'cpu', encoder: 'cpu', decoder: 'cpu' },

@@ -7,7 +7,8 @@ import { MOKURO_FORMAT_VERSION } from '../contract/mokuro.ts';
 import type { HealthOutput, PackedOutput, ProcessOutput } from '../contract/output.ts';
 import { WorkerError, publicMessage, toWorkerError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { weightsOf, type PageEngine } from '../pipeline/page-engine.ts';
+import { weightsOf } from '../pipeline/page-engine.ts';
+import type { LoadedEngine } from '../pipeline/load-engine.ts';
 import { checkTarget, createHttpClient } from '../net/guarded-request.ts';
 import { createUrlPolicy } from '../net/url-policy.ts';
 import { packOutput } from '../output/pack-output.ts';
@@ -32,19 +33,13 @@ export interface Job {
 }
 
 /** A failed job, as RunPod expects it: `error` is a string. */
-export interface ErrorResult {
+interface ErrorResult {
   error: string;
   code: string;
 }
 
 export type HandlerResult = ProcessOutput | PackedOutput | HealthOutput | ErrorResult;
 export type Handler = (job: Job, ctx?: HandlerContext) => Promise<HandlerResult>;
-
-/** The engine once models are loaded, with what `health` reports about them. */
-export interface LoadedEngine {
-  engine: PageEngine;
-  models: HealthOutput['models'];
-}
 
 /**
  * The one handler every runner calls. It validates the input, answers `health` at any time

@@ -1,6 +1,7 @@
 import { WorkerError } from '../errors.ts';
 import { base64DecodedSize } from '../image/base64.ts';
 import type { PageRef } from '../contract/input.ts';
+import { checkPageCount } from '../pipeline/check-page-count.ts';
 
 export interface JobLimits {
   maxPages: number;
@@ -13,10 +14,7 @@ export interface JobLimits {
  * Per-page limits (bytes, pixels, side) are checked page by page in decodePage.
  */
 export function checkJobLimits(req: { pages: readonly PageRef[]; field: string }, limits: JobLimits): void {
-  const pages = req.pages.length;
-  if (pages > limits.maxPages) {
-    throw new WorkerError('TOO_MANY_PAGES', `${pages} pages is over the limit of ${limits.maxPages} pages per job`, { path: req.field });
-  }
+  checkPageCount(req.pages.length, limits.maxPages, req.field);
   let bytes = 0;
   // URL pages count by page only: their bytes are capped per download (MAX_PAGE_BYTES)
   for (const page of req.pages) bytes += typeof page === 'string' ? base64DecodedSize(page) : 'data' in page ? base64DecodedSize(page.data) : 0;

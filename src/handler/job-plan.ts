@@ -42,7 +42,7 @@ export function planJob(input: ProcessPageInput | ProcessBatchInput, job: { id?:
   };
 }
 
-/** Title and volume the client gave win; the archive's name fills in the rest (Mokuro §1.1). */
+/** Title and volume the client gave win; the archive's name fills in the rest (kha-white/mokuro mokuro/volume.py `get_path_mokuro`). */
 export function withArchiveDefaults(fields: VolumeFields, identity: ArchiveIdentity): VolumeFields {
   return { ...fields, title: fields.title ?? identity.title, volume: fields.volume ?? identity.volume };
 }

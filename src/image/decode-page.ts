@@ -3,7 +3,7 @@ import { WorkerError } from '../errors.ts';
 import type { PageInput } from '../contract/input.ts';
 import type { RawImage } from './raw-image.ts';
 import { base64DecodedSize, decodeBase64 } from './base64.ts';
-import { defaultPageName, sanitisePageName } from './page-name.ts';
+import { defaultPageName, pageNumberName, sanitisePageName } from './page-name.ts';
 import { sniffFormat } from './sniff-format.ts';
 
 export interface PageLimits {
@@ -25,6 +25,14 @@ export const pixelBudget = (limit: number): PixelBudget => ({ limit, used: 0 });
 /** libjpeg's warnings when the scan data stops short of the frame ("premature end of data segment"). */
 const SCAN_DATA_ENDS = /premature end/i;
 
+
+/** The page byte limit (MAX_PAGE_BYTES), for a page's bytes, inline or from an archive entry (a URL page's download is capped as it streams). */
+export function checkPageBytes(bytes: number, limits: Pick<PageLimits, 'maxPageBytes'>, path: string): void {
+  if (bytes > limits.maxPageBytes) {
+    throw new WorkerError('PAGE_TOO_LARGE', `page is larger than the limit of ${limits.maxPageBytes} bytes`, { path });
+  }
+}
+
 export interface DecodedPage {
   image: RawImage;
   imgPath: string;
@@ -39,7 +47,7 @@ const FORMAT_LIST = 'JPEG/PNG/WebP/AVIF/GIF';
 /** The name a page will have in the document, known before decoding (for error reports). */
 export function pageNameHint(page: PageInput, index: number): string {
   const given = typeof page === 'string' ? undefined : page.name && sanitisePageName(page.name);
-  return given ?? `${String(index + 1).padStart(4, '0')}`;
+  return given ?? pageNumberName(index);
 }
 
 /**
@@ -53,9 +61,7 @@ export function pageNameHint(page: PageInput, index: number): string {
 export async function decodePage(page: PageInput, index: number, path: string, limits: PageLimits): Promise<DecodedPage> {
   const data = typeof page === 'string' ? page : page.data;
   const dataPath = typeof page === 'string' ? path : `${path}.data`;
-  if (base64DecodedSize(data) > limits.maxPageBytes) {
-    throw new WorkerError('PAGE_TOO_LARGE', `page is larger than the limit of ${limits.maxPageBytes} bytes`, { path: dataPath });
-  }
+  checkPageBytes(base64DecodedSize(data), limits, dataPath);
   const bytes = decodeBase64(data);
   if (!bytes) throw new WorkerError('IMAGE_DECODE', 'not valid base64 data', { path: dataPath });
   const name = typeof page === 'string' ? undefined : page.name;
@@ -68,9 +74,7 @@ export async function decodePage(page: PageInput, index: number, path: string, l
  */
 export async function decodePageBytes(bytes: Buffer, name: string | undefined, index: number, path: string, limits: PageLimits): Promise<DecodedPage> {
   const dataPath = path;
-  if (bytes.length > limits.maxPageBytes) {
-    throw new WorkerError('PAGE_TOO_LARGE', `page is larger than the limit of ${limits.maxPageBytes} bytes`, { path: dataPath });
-  }
+  checkPageBytes(bytes.length, limits, dataPath);
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();

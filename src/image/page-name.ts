@@ -50,7 +50,12 @@ const EXTENSIONS: Record<string, string> = {
   gif: 'gif',
 };
 
+/** The name of the page at `index` (0-based) before its format is known: `0001`, `0002`, … */
+export function pageNumberName(index: number): string {
+  return String(index + 1).padStart(4, '0');
+}
+
 /** The default `img_path` of the page at `index` (0-based): `0001.jpg`, `0002.png`, … */
 export function defaultPageName(index: number, format: string): string {
-  return `${String(index + 1).padStart(4, '0')}.${EXTENSIONS[format] ?? format}`;
+  return `${pageNumberName(index)}.${EXTENSIONS[format] ?? format}`;
 }

@@ -2,7 +2,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { WorkerError, isWorkerError, type ErrorCode } from '../errors.ts';
+import { WorkerError, isWorkerError, throwIfCancelled, type ErrorCode } from '../errors.ts';
 import { clampDelay } from '../timer-delay.ts';
 import { bareHost, type UrlPolicy } from './url-policy.ts';
 
@@ -106,7 +106,7 @@ export function createHttpClient(policy: UrlPolicy, limits: RequestLimits): Http
       } catch (err) {
         // the lookup's refusals come without a path: name the hop they happened on
         if (isWorkerError(err)) throw err.path ? err : new WorkerError(err.code, err.message, { path: where, cause: err.cause });
-        if (req.signal?.aborted) throw new WorkerError('ABORTED', 'job was cancelled');
+        throwIfCancelled(req.signal);
         if (deadline.aborted) throw new WorkerError('FETCH', `no complete answer from ${url.host} within ${limits.timeoutMs} ms`, { path: where });
         const e = err as NodeJS.ErrnoException;
         throw new WorkerError('FETCH', `cannot fetch from ${url.host} (${e.code ?? e.message})`, { path: where, cause: err });

@@ -2,8 +2,9 @@ import { createHash, createHmac } from 'node:crypto';
 
 /**
  * AWS Signature Version 4 for S3-compatible stores, by hand with node:crypto (two request
- * shapes only: a header-signed PUT and a presigned GET). Checked against the worked examples
- * of AWS's S3 "Signature Version 4" documentation (sigv4.test.ts).
+ * shapes only: a header-signed PUT and a presigned GET), synchronous and dependency-free in the
+ * image. sigv4.test.ts keeps it exact: the worked examples of AWS's S3 "Signature Version 4"
+ * documentation, and the same requests signed by aws4fetch (a dev dependency) on awkward keys.
  */
 export interface S3Credentials {
   accessKeyId: string;

@@ -9,7 +9,6 @@ const crop = (width: number): RawImage => ({ data: new Uint8Array(width * 64 * 3
 function fakeRecognizer(fail = false) {
   const calls: number[][] = [];
   const recognizer: Recognizer = {
-    recognise: async (crops) => crops.map((c) => String(c.width)),
     async recogniseWithStats(crops) {
       calls.push(crops.map((c) => c.width));
       if (fail) throw new Error('model failed');
@@ -27,7 +26,7 @@ describe('crop batcher', () => {
     const a = batcher.expect();
     const b = batcher.expect();
     const ra = a.recognise([crop(100), crop(200)], 'beam');
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setImmediate(r)); // let everything that can run now run
     expect(fake.calls).toEqual([]); // waits for b, which is still detecting
     const rb = b.recognise([crop(300)], 'beam');
     const [oa, ob] = await Promise.all([ra, rb]);
@@ -82,7 +81,6 @@ describe('crop batcher cancellation', () => {
   function stoppableRecognizer() {
     const signals: (AbortSignal | undefined)[] = [];
     const recognizer: Recognizer = {
-      recognise: async () => [],
       recogniseWithStats: (crops, signal) => {
         signals.push(signal);
         return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new Error('stopped'))));

@@ -1,6 +1,14 @@
 import type { Config } from '../config.ts';
+import type { HealthOutput } from '../contract/output.ts';
 import type { Logger } from '../logger.ts';
+import type { PageEngine } from './page-engine.ts';
 import { startThreadedEngine, type ThreadedEngine } from './threads/threaded-engine.ts';
+
+/** The engine once models are loaded, with what `health` reports about them. */
+export interface LoadedEngine {
+  engine: PageEngine;
+  models: HealthOutput['models'];
+}
 
 /**
  * Start-up: an inference thread finds (or generates) the models, opens the sessions once and warms

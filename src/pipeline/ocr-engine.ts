@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import ort from 'onnxruntime-node';
 import type { Config } from '../config.ts';
 import type { MokuroBlock } from '../contract/mokuro.ts';
 import { lineTexts, pageChunks } from '../crop/page-chunks.ts';
 import { createDetector } from '../detector/detect-page.ts';
-import { WorkerError, isWorkerError } from '../errors.ts';
+import { createDetectorRun } from '../detector/detector-session.ts';
+import { WorkerError, isWorkerError, throwIfCancelled } from '../errors.ts';
 import type { LoadedModels } from '../models/load-models.ts';
 import { createDecoder, createEncoder } from '../recognizer/manga-ocr-session.ts';
 import type { DecodeOptions } from '../recognizer/decoding.ts';
@@ -15,9 +15,6 @@ import type { RawImage } from '../image/raw-image.ts';
 import { createCropBatcher, type CropTicket } from './crop-batcher.ts';
 import { withPageCache } from './page-cache.ts';
 import type { PageEngine, PageResult } from './page-engine.ts';
-
-/** comic-text-detector's outputs (spec §2.3) */
-const DETECTOR_OUTPUTS = ['blk', 'seg', 'det'];
 
 /** A model call that failed is an INFERENCE error of this page, not a crash of the job. */
 async function inference<T>(what: string, run: () => Promise<T>): Promise<T> {
@@ -44,12 +41,7 @@ export function createOcrEngine(
   } = {},
 ): PageEngine {
   const { decode = {}, pageCacheEntries = config.ocr.pageCacheEntries } = tuning;
-  // onnxruntime-node copies every output into a fresh buffer, even when given pre-allocated output
-  // tensors (it writes those too, then copies), so there is nothing to reuse on this side.
-  const detector = createDetector(async (tensor, size) => {
-    const out = await models.detector.run({ images: new ort.Tensor('float32', tensor, [1, 3, size, size]) }, DETECTOR_OUTPUTS);
-    return { blk: out.blk.data as Float32Array, seg: out.seg.data as Float32Array, det: out.det.data as Float32Array, size };
-  });
+  const detector = createDetector(createDetectorRun(models.detector));
   const onGpu = models.info.providers.encoder !== 'cpu';
   const encode = createEncoder(models.encoder);
   const decoder = createDecoder({ decoder: models.decoder, decoderWithPast: models.decoderWithPast });
@@ -97,7 +89,7 @@ export function createOcrEngine(
     const det = await inference('text detection', () =>
       detector.detect(image, { channelOrder: options.detector_channels ?? 'bgr', tile: options.tile_tall_pages, signal }),
     );
-    if (signal?.aborted) throw new WorkerError('ABORTED', 'job was cancelled');
+    throwIfCancelled(signal);
     const t0 = performance.now();
     const { crops, spans } = pageChunks(image, det.mask, det.blocks);
     const crop_ms = performance.now() - t0;

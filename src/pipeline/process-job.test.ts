@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { blankPage, truncatedJpeg } from '../../test/helpers/pages.ts';
 import { MokuroVolume } from '../contract/mokuro.ts';
 import { silentLogger } from '../logger.ts';
@@ -93,25 +93,35 @@ describe('processJob', () => {
 
   it('returns from a cancelled job only after the page still in the models has left them', async () => {
     const ctl = new AbortController();
-    const left: number[] = [];
-    let calls = 0;
-    const slow: PageEngine = {
+    const events: string[] = [];
+    const release: (() => void)[] = [];
+    const held: PageEngine = {
       ...sizeEngine,
+      // each page stays in the models until the test releases it
       processPage: async (image, o, signal) => {
-        const call = ++calls;
-        if (call === 2) ctl.abort(); // cancelled while two pages are in the models
-        await new Promise((r) => setTimeout(r, call === 1 ? 50 : 200));
-        left.push(Date.now());
+        const call = release.length + 1;
+        await new Promise<void>((r) => {
+          release.push(r);
+          if (call === 2) ctl.abort(); // cancelled while two pages are in the models
+        });
+        events.push(`page ${call} left`);
         return sizeEngine.processPage(image, o, signal);
       },
     };
     const pages = [await blankPage(10, 10), await blankPage(10, 10), await blankPage(10, 10)];
-    const run = processJob({ source: source(pages), options: {} }, { ...deps, engine: slow }, { signal: ctl.signal });
-    await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
-    const returned = Date.now();
-    expect(left.length).toBeGreaterThan(0);
-    expect(Math.max(...left)).toBeLessThanOrEqual(returned);
-    await new Promise((r) => setTimeout(r, 400));
-    expect(left.every((t) => t <= returned)).toBe(true); // nothing was still running after the return
+    const run = processJob({ source: source(pages), options: {} }, { ...deps, engine: held }, { signal: ctl.signal });
+    const outcome = run.then(
+      () => events.push('resolved'),
+      (err: { code?: string }) => events.push(`returned ${err.code}`),
+    );
+    await vi.waitFor(() => expect(release).toHaveLength(2));
+    const settle = () => new Promise((r) => setImmediate(r)); // let everything that can run now run
+    release[1]();
+    await settle();
+    expect(events).toEqual(['page 2 left']); // page 1 is still in the models: no return yet
+    release[0]();
+    await outcome;
+    expect(events).toEqual(['page 2 left', 'page 1 left', 'returned ABORTED']);
+    expect(release).toHaveLength(2); // the third page never entered the models
   });
 });

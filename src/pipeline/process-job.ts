@@ -2,10 +2,11 @@ import { performance } from 'node:perf_hooks';
 import type { ProcessOptions } from '../contract/input.ts';
 import type { MokuroPage } from '../contract/mokuro.ts';
 import type { PageError, ProcessOutput } from '../contract/output.ts';
-import { WorkerError, errorData, toWorkerError } from '../errors.ts';
+import { WorkerError, cancelledError, errorData, toWorkerError } from '../errors.ts';
 import { pixelBudget, type DecodedPage, type PageLimits } from '../image/decode-page.ts';
 import type { Logger } from '../logger.ts';
 import type { PageSource } from '../sources/page-source.ts';
+import { checkPageCount } from './check-page-count.ts';
 import { weightsOf, type PageEngine } from './page-engine.ts';
 import { mokuroPage, mokuroVolume, uniquePaths, type VolumeFields } from './volume.ts';
 
@@ -48,9 +49,7 @@ export async function processJob(req: JobRequest, deps: JobDeps, hooks: JobHooks
   const { engine, limits, log } = deps;
   const { source } = req;
   const total = source.count;
-  if (total > limits.maxPages) {
-    throw new WorkerError('TOO_MANY_PAGES', `${total} pages is over the limit of ${limits.maxPages} pages per job`, { path: source.field });
-  }
+  checkPageCount(total, limits.maxPages, source.field);
   const t0 = performance.now();
   const timings: Record<string, number> = {};
   const pageLimits: PageLimits = { ...limits, budget: limits.maxJobPixels === undefined ? undefined : pixelBudget(limits.maxJobPixels) };
@@ -79,14 +78,14 @@ export async function processJob(req: JobRequest, deps: JobDeps, hooks: JobHooks
       outcome: decoded instanceof WorkerError
         ? decoded
         : hooks.signal?.aborted // a page still in flight when the job stops never reaches the models
-          ? new WorkerError('ABORTED', 'job was cancelled')
+          ? cancelledError()
           : await engine.processPage(decoded.image, req.options, hooks.signal).catch((err: unknown) => toWorkerError(err)),
     }));
   };
   const ahead = engine.pagesInFlight ?? PAGES_IN_FLIGHT;
   const inFlight = Array.from({ length: Math.min(ahead, total) }, (_, k) => attempt(k));
   /** a stopped job returns only once the pages still in flight have left the models (they see the signal) */
-  const abort = async (e = new WorkerError('ABORTED', 'job was cancelled')) => {
+  const abort = async (e = cancelledError()) => {
     await Promise.all(inFlight);
     throw e;
   };

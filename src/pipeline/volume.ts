@@ -8,7 +8,7 @@ export interface VolumeFields {
   volume_uuid?: string;
 }
 
-export const DEFAULT_TITLE = 'Untitled';
+const DEFAULT_TITLE = 'Untitled';
 
 /**
  * Title and volume as a reader groups them: a given title names the volume too when no volume
@@ -28,12 +28,12 @@ export function volumeIdentity(fields: VolumeFields) {
   };
 }
 
-/** A page object with Mokuro's key order (spec §1.3). */
+/** A page object with Mokuro's key order (kha-white/mokuro mokuro/manga_page_ocr.py `__call__`). */
 export function mokuroPage(img_path: string, width: number, height: number, blocks: MokuroBlock[]): MokuroPage {
   return { version: MOKURO_FORMAT_VERSION, img_width: width, img_height: height, blocks, img_path };
 }
 
-/** The volume document with Mokuro's key order (spec §1.2); pages stay in request order. */
+/** The volume document with Mokuro's key order (kha-white/mokuro mokuro/mokuro_generator.py); pages stay in request order. */
 export function mokuroVolume(fields: VolumeFields, pages: MokuroPage[]): MokuroVolume {
   const id = volumeIdentity(fields);
   return {

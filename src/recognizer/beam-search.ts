@@ -1,4 +1,4 @@
-import type { CropSearch, DecodeOptions } from './decoding.ts';
+import type { CropSearch, DecodeOptions } from './crop-search.ts';
 import { bannedTokens } from './ngram-ban.ts';
 
 /** initial score of beams 1..n−1, so the first step expands beam 0 only (HF ≤4.x beam_search) */
@@ -73,11 +73,12 @@ function firstAbove(values: Float32Array, from: number, end: number, floor: numb
 }
 
 /**
- * HF ≤4.x `beam_search` + `BeamSearchScorer` for one crop (§4.4): log_softmax, n-gram ban, beam
- * score added, top 2·beams over beams × vocab; EOS candidates ranked < beams become hypotheses
- * scored sum_logprob / len^penalty; at the end live beams join the hypotheses and the best wins.
- * `len` counts the start token, as HF 4.x did (§4.4); later transformers releases may count only
- * generated tokens, which we deliberately do not follow (pinned behaviour, spec §4.4).
+ * HF ≤4.x `beam_search` + `BeamSearchScorer` for one crop (huggingface/transformers
+ * src/transformers/generation/utils.py, 4.x): log_softmax, n-gram ban, beam score added, top 2·beams
+ * over beams × vocab; EOS candidates ranked < beams become hypotheses scored sum_logprob / len^penalty;
+ * at the end live beams join the hypotheses and the best wins. `len` counts the start token, as HF 4.x
+ * did; later transformers releases may count only generated tokens, which we deliberately do not follow
+ * (pinned behaviour: kha-white/manga-ocr manga_ocr/ocr.py runs transformers 4.x `generate`).
  */
 export function createBeamSearch(opts: DecodeOptions): CropSearch {
   const k = opts.numBeams;

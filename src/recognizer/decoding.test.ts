@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DecoderStep, DecoderStepInput } from './decoder-step.ts';
 import { decode, type DecodeOptions } from './decoding.ts';
 import { bannedTokens } from './ngram-ban.ts';
-import { scriptedLogits } from './scripted-logits.ts';
+import { scriptedLogits } from '../../test/helpers/scripted-logits.ts';
 
 const V = 12; // small vocabulary: 0–4 special, 5–11 text
 const EOS = 3;

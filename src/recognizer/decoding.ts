@@ -2,33 +2,21 @@ import type { DecoderStep } from './decoder-step.ts';
 import type { RowLogSumExp } from './log-sum-exp.ts';
 import { createBeamSearch } from './beam-search.ts';
 import { createGreedySearch } from './greedy.ts';
+import type { DecodeOptions } from './crop-search.ts';
 import { EOS_ID, START_ID, VOCAB_SIZE } from './tokenizer.ts';
 
-/** number of beams (O:mdl get_model `num_beams=4`; HF yifever generation_config) */
-export const NUM_BEAMS = 4;
-/** length penalty exponent (O:mdl get_model `length_penalty=2.0`) */
-export const LENGTH_PENALTY = 2.0;
-/** no repeated n-grams of this size (O:mdl get_model `no_repeat_ngram_size=3`) */
-export const NO_REPEAT_NGRAM_SIZE = 3;
-/** stop once num_beams hypotheses are finished (O:mdl get_model `early_stopping=True`) */
-export const EARLY_STOPPING = true;
-/** maximum sequence length, start token included (O:ocr `generate(..., max_length=300)`) */
-export const MAX_LENGTH = 300;
+export type { DecodeOptions } from './crop-search.ts';
 
-export interface DecodeOptions {
-  mode: 'beam' | 'greedy';
-  numBeams: number;
-  lengthPenalty: number;
-  noRepeatNgramSize: number;
-  earlyStopping: boolean;
-  /** length limit of a sequence, start token included (HF `max_length`) */
-  maxLength: number;
-  /** hard cap on generated tokens per crop, on top of maxLength */
-  maxNewTokens: number;
-  vocabSize: number;
-  startId: number;
-  eosId: number;
-}
+/** number of beams (kha-white/manga-ocr manga_ocr_dev/training/get_model.py get_model `num_beams=4`; Hugging Face yifever/manga-ocr generation_config.json) */
+const NUM_BEAMS = 4;
+/** length penalty exponent (manga_ocr_dev/training/get_model.py get_model `length_penalty=2.0`) */
+const LENGTH_PENALTY = 2.0;
+/** no repeated n-grams of this size (manga_ocr_dev/training/get_model.py get_model `no_repeat_ngram_size=3`) */
+const NO_REPEAT_NGRAM_SIZE = 3;
+/** stop once num_beams hypotheses are finished (manga_ocr_dev/training/get_model.py get_model `early_stopping=True`) */
+const EARLY_STOPPING = true;
+/** maximum sequence length, start token included (kha-white/manga-ocr manga_ocr/ocr.py `generate(..., max_length=300)`) */
+const MAX_LENGTH = 300;
 
 export const DEFAULT_DECODE_OPTIONS: Readonly<DecodeOptions> = Object.freeze({
   mode: 'beam',
@@ -42,19 +30,6 @@ export const DEFAULT_DECODE_OPTIONS: Readonly<DecodeOptions> = Object.freeze({
   startId: START_ID,
   eosId: EOS_ID,
 });
-
-/** One crop's search, advanced in lockstep with the others. */
-export interface CropSearch {
-  /** the rows this crop needs next; `parents` index this crop's rows of the previous call */
-  rows(): { prefixes: readonly (readonly number[])[]; parents: readonly number[] | null };
-  /**
-   * read this crop's rows from `logits` starting at `firstRow`; true when the crop is finished.
-   * `lse`, when given, holds every row's log-sum-exp (beam search computes it otherwise).
-   */
-  advance(logits: Float32Array, firstRow: number, lse?: Float32Array): boolean;
-  /** generated ids, start token and EOS excluded */
-  result(): number[];
-}
 
 export interface DecodeResult {
   /** per crop, generated ids without the start token and EOS */

@@ -1,4 +1,4 @@
-import type { CropSearch, DecodeOptions } from './decoding.ts';
+import type { CropSearch, DecodeOptions } from './crop-search.ts';
 import { bannedTokens } from './ngram-ban.ts';
 
 /**

@@ -14,7 +14,7 @@ import type { BufferLease } from './buffer-pool.ts';
 import type { DecoderStep } from './decoder-step.ts';
 import {
   DECODER_HEADS, HEAD_DIM, PAST, PRESENT, USE_CACHE, hiddenRows, pick, type SessionLike,
-} from './manga-ocr-session.ts';
+} from './session-like.ts';
 import { gatherTensor, idsTensor, lastPositionLogits, reorderRowsInPlace, rowsOfCrops, type Data } from './tensor-rows.ts';
 
 type Tensor = ort.Tensor;

@@ -1,8 +1,9 @@
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { decode } from './decoding.ts';
-import { createDecoder, createEncoder, HIDDEN_SIZE, type SessionLike } from './manga-ocr-session.ts';
-import { scriptedLogits } from './scripted-logits.ts';
+import { createDecoder, createEncoder } from './manga-ocr-session.ts';
+import { HIDDEN_SIZE, type SessionLike } from './session-like.ts';
+import { scriptedLogits } from '../../test/helpers/scripted-logits.ts';
 
 const V = 12;
 const EOS = 3;

@@ -1,6 +1,6 @@
 /**
- * The only file that touches onnxruntime: turns manga-ocr encoder/decoder sessions into the pure
- * functions the recogniser uses. Decoder exports supported (§5.2), detected from input names:
+ * Turns manga-ocr encoder/decoder sessions into the pure functions the recogniser uses (the session
+ * wrappers; the KV-cache step is kv-decoder-step.ts). Decoder exports supported (§5.2), detected from input names:
  * - plain: `input_ids` + `encoder_hidden_states` → `logits [B,T,V]`, re-runs the whole prefix;
  * - KV cache, merged (optimum `decoder_model_merged`): `past_key_values.{i}.{decoder,encoder}.{key,value}`
  *   + `use_cache_branch` inputs, `present.*` outputs;
@@ -11,34 +11,11 @@
  */
 import ort from 'onnxruntime-node';
 import type { DecoderStep } from './decoder-step.ts';
-import { createBufferPool, type BufferLease } from './buffer-pool.ts';
+import { createBufferPool } from './buffer-pool.ts';
 import { createKvStep } from './kv-decoder-step.ts';
-import { idsTensor, lastPositionLogits, rowsOfCrops } from './tensor-rows.ts';
+import { PAST, PRESENT, USE_CACHE, hiddenRows, pick, type SessionLike } from './session-like.ts';
+import { idsTensor, lastPositionLogits } from './tensor-rows.ts';
 
-/** decoder hidden size = encoder output width (§4.2 config print: hidden 768) */
-export const HIDDEN_SIZE = 768;
-/** decoder attention heads (§4.2: 12 heads) */
-export const DECODER_HEADS = 12;
-/** per-head width, 768 / 12 (§4.2) */
-export const HEAD_DIM = 64;
-
-export const PAST = 'past_key_values.';
-export const PRESENT = 'present.';
-export const USE_CACHE = 'use_cache_branch';
-
-type Tensor = ort.Tensor;
-
-export interface SessionLike {
-  readonly inputNames: readonly string[];
-  readonly outputNames: readonly string[];
-  /**
-   * `fetches` names the outputs wanted: onnxruntime-node copies every fetched output into a new JS
-   * buffer (pre-allocated output tensors too: it writes them, then still copies), and the
-   * cross-attention `present.*.encoder.*` alone are 2.4 MB per row per step. The returned tensors
-   * are the caller's to modify.
-   */
-  run(feeds: Record<string, Tensor>, fetches: readonly string[]): Promise<Record<string, Tensor>>;
-}
 
 export type DecoderKind = 'plain' | 'kv-merged' | 'kv-split';
 
@@ -47,8 +24,6 @@ export interface BoundDecoder {
   /** a fresh step function (fresh cache) for one batch of encoder outputs `[batch, S, 768]` */
   bind(hidden: Float32Array, batch: number): DecoderStep;
 }
-
-export const pick = (names: readonly string[], wanted: string) => (names.includes(wanted) ? wanted : names[0]);
 
 /** Encoder: `pixel_values [B,3,224,224]` → `last_hidden_state [B,197,768]`. */
 export function createEncoder(session: SessionLike) {
@@ -65,14 +40,6 @@ export function createEncoder(session: SessionLike) {
 function requireInputs(session: SessionLike, known: (name: string) => boolean, what: string): void {
   const unknown = session.inputNames.filter((n) => !known(n));
   if (unknown.length) throw new Error(`${what}: unsupported decoder inputs ${unknown.join(', ')}`);
-}
-
-/** the encoder output as a tensor `[batch, S, 768]`, and a lease-backed per-row view of it */
-export function hiddenRows(hidden: Float32Array, batch: number, lease: BufferLease) {
-  const seq = hidden.length / batch / HIDDEN_SIZE;
-  const tensor = new ort.Tensor('float32', hidden, [batch, seq, HIDDEN_SIZE]);
-  const identity = Array.from({ length: batch }, (_, c) => c);
-  return rowsOfCrops(tensor, identity, (n) => lease.take('hidden', n, Float32Array));
 }
 
 /** Detect the decoder export and build per-batch step functions. */

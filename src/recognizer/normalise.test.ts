@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { OCR_REFERENCE } from '../../test/helpers/fixtures.ts';
 import { h2z, normalise } from './normalise.ts';
 
-const REFERENCE = new URL('../../../shared/testdata/ocr-reference/reference.json', import.meta.url);
+const REFERENCE = path.join(OCR_REFERENCE, 'reference.json');
 const reference = JSON.parse(readFileSync(REFERENCE, 'utf8')) as {
   normalise: { input: string; output: string }[];
 };
@@ -14,7 +16,7 @@ describe('normalise (manga-ocr post_process)', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('passes the spec vectors', () => {
+  it('passes the reference vectors', () => {
     expect(normalise(' A 12…・・. ｶﾞﾊﾟ ')).toBe('Ａ１２．．．．．．ガパ');
     expect(normalise('・ ﾞ')).toBe('・ﾞ');
   });

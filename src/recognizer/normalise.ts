@@ -1,23 +1,23 @@
 /**
- * manga-ocr's `post_process` (O:ocr, identical since v0.1.1), ported exactly:
- * whitespace removed, `…` → `...`, runs of `・`/`.` → dots, then jaconv 0.5
- * `h2z(kana=True, ascii=True, digit=True)` (JC `jaconv.py`, `conv_table.py`).
+ * manga-ocr's `post_process` (kha-white/manga-ocr manga_ocr/ocr.py, identical since v0.1.1), ported
+ * exactly: whitespace removed, `…` → `...`, runs of `・`/`.` → dots, then jaconv 0.5 `h2z(kana=True,
+ * ascii=True, digit=True)` (ikegami-yukino/jaconv jaconv/jaconv.py, jaconv/conv_table.py).
  *
  * The npm `jaconv` package is a different library (kazuhikoarase) with other tables, so the
  * width conversion is a table built from python-jaconv's own lists.
  */
 
-/** Python `str.isspace()` code points, i.e. what `''.join(text.split())` removes (O:ocr post_process). */
+/** Python `str.isspace()` code points, i.e. what `''.join(text.split())` removes (manga_ocr/ocr.py post_process). */
 const PY_WHITESPACE =
   /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/g;
 
-/** `…` → `...` (O:ocr post_process). */
+/** `…` → `...` (manga_ocr/ocr.py post_process). */
 const ELLIPSIS = /…/g;
 
-/** runs of two or more `・`/`.` become the same number of `.` (O:ocr post_process `re.sub('[・.]{2,}', ...)`). */
+/** runs of two or more `・`/`.` become the same number of `.` (manga_ocr/ocr.py post_process `re.sub('[・.]{2,}', ...)`). */
 const DOT_RUN = /[・.]{2,}/g;
 
-/** JC `_conv_dakuten`: half-width kana + voiced/semi-voiced mark composed first, in this order. */
+/** jaconv.py `_conv_dakuten`: half-width kana + voiced/semi-voiced mark composed first, in this order. */
 const DAKUTEN_PAIRS: ReadonlyArray<readonly [string, string]> = [
   ['ｶﾞ', 'ガ'], ['ｷﾞ', 'ギ'], ['ｸﾞ', 'グ'], ['ｹﾞ', 'ゲ'], ['ｺﾞ', 'ゴ'],
   ['ｻﾞ', 'ザ'], ['ｼﾞ', 'ジ'], ['ｽﾞ', 'ズ'], ['ｾﾞ', 'ゼ'], ['ｿﾞ', 'ゾ'],
@@ -27,20 +27,20 @@ const DAKUTEN_PAIRS: ReadonlyArray<readonly [string, string]> = [
   ['ｳﾞ', 'ヴ'],
 ];
 
-/** JC conv_table HALF_ASCII (`!`..`~`, then space). */
+/** conv_table.py HALF_ASCII (`!`..`~`, then space). */
 const HALF_ASCII =
   '!"#$%&\'()*+,-./:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~ ';
-/** JC conv_table FULL_ASCII (U+FF01..U+FF5E, then U+3000). */
+/** conv_table.py FULL_ASCII (U+FF01..U+FF5E, then U+3000). */
 const FULL_ASCII =
   '！＂＃＄％＆＇（）＊＋，－．／：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～　';
-/** JC conv_table HALF_DIGIT. */
+/** conv_table.py HALF_DIGIT. */
 const HALF_DIGIT = '0123456789';
-/** JC conv_table FULL_DIGIT. */
+/** conv_table.py FULL_DIGIT. */
 const FULL_DIGIT = '０１２３４５６７８９';
-/** JC conv_table HALF_KANA_SEION (the lone marks ﾞ ﾟ are not in it, so they stay half-width). */
+/** conv_table.py HALF_KANA_SEION (the lone marks ﾞ ﾟ are not in it, so they stay half-width). */
 const HALF_KANA_SEION =
   'ｧｱｨｲｩｳｪｴｫｵｶｷｸｹｺｻｼｽｾｿﾀﾁｯﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓｬﾔｭﾕｮﾖﾗﾘﾙﾚﾛﾜｦﾝｰヮヰヱヵヶヽヾ･｢｣｡､';
-/** JC conv_table FULL_KANA_SEION. */
+/** conv_table.py FULL_KANA_SEION. */
 const FULL_KANA_SEION =
   'ァアィイゥウェエォオカキクケコサシスセソタチッツテトナニヌネノハヒフヘホマミムメモャヤュユョヨラリルレロワヲンーヮヰヱヵヶヽヾ・「」。、';
 
@@ -51,7 +51,7 @@ function zipTable(from: string, to: string): Map<string, string> {
   return new Map(a.map((ch, i) => [ch, b[i]]));
 }
 
-/** JC H2Z_ALL: ASCII + digits + half-width kana (seion) to full width. */
+/** jaconv `H2Z_ALL`: ASCII + digits + half-width kana (seion) to full width. */
 const H2Z_ALL = zipTable(HALF_ASCII + HALF_DIGIT + HALF_KANA_SEION, FULL_ASCII + FULL_DIGIT + FULL_KANA_SEION);
 
 /** jaconv.h2z(text, kana=True, ascii=True, digit=True) */

@@ -26,7 +26,7 @@ function triangle(x: number): number {
 }
 
 /** Pillow `precompute_coeffs` + `normalize_coeffs_8bpc` for the box [0, inSize). */
-export function precomputeCoeffs(inSize: number, outSize: number): Coeffs {
+function precomputeCoeffs(inSize: number, outSize: number): Coeffs {
   const scale = inSize / outSize;
   const filterscale = scale < 1 ? 1 : scale;
   const support = BILINEAR_SUPPORT * filterscale;

@@ -1,9 +1,9 @@
 import type { RawImage } from '../image/raw-image.ts';
 import { pillowResizeBilinear } from './pillow-resize.ts';
 
-/** encoder input side (HF preprocessor_config `size: 224`, §4.1) */
+/** encoder input side (Hugging Face kha-white/manga-ocr-base preprocessor_config.json `size: 224`) */
 export const INPUT_SIZE = 224;
-/** image_mean = image_std = 0.5 for every channel (HF preprocessor_config, §4.1) */
+/** image_mean = image_std = 0.5 for every channel (kha-white/manga-ocr-base preprocessor_config.json) */
 const MEAN = 0.5;
 const STD = 0.5;
 /** Pillow `convert('L')` ITU-R 601 fixed-point weights (Pillow Convert.c `L24`) */
@@ -20,8 +20,9 @@ const NORMALISED = Float32Array.from({ length: 256 }, (_, v) =>
 export interface PreprocessOptions {
   /**
    * Read channel 2 as red and channel 0 as blue. Mokuro hands BGR crops to PIL as if they were RGB
-   * (§3.6), so on RGB crops `true` reproduces Mokuro's luma exactly; the default reads the
-   * channels as stored (R, G, B = channels 0, 1, 2), which is what manga-ocr meant.
+   * (kha-white/mokuro mokuro/manga_page_ocr.py), so on RGB crops `true` reproduces Mokuro's luma
+   * exactly; the default reads the channels as stored (R, G, B = channels 0, 1, 2), which is what
+   * manga-ocr meant.
    */
   swapRedBlue?: boolean;
 }
@@ -47,8 +48,9 @@ export function pillowGrey(crop: RawImage, options: PreprocessOptions = {}, out?
 }
 
 /**
- * manga-ocr preprocessing (§4.1): grey, Pillow BILINEAR resize to 224×224 (aspect not kept),
- * (v/255 − 0.5)/0.5, three equal channels. Returns `[crops.length, 3, 224, 224]`.
+ * manga-ocr preprocessing (kha-white/manga-ocr manga_ocr/ocr.py): grey, Pillow BILINEAR resize to
+ * 224×224 (aspect not kept), (v/255 − 0.5)/0.5, three equal channels. Returns `[crops.length, 3, 224,
+ * 224]`.
  */
 export function preprocess(
   crops: readonly RawImage[],

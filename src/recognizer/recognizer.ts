@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { WorkerError } from '../errors.ts';
+import { throwIfCancelled } from '../errors.ts';
 import type { RawImage } from '../image/raw-image.ts';
 import type { DecoderStep } from './decoder-step.ts';
 import { createBufferPool } from './buffer-pool.ts';
@@ -9,9 +9,9 @@ import { normalise } from './normalise.ts';
 import { preprocess } from './preprocess.ts';
 import { createTokenizer, type Tokenizer } from './tokenizer.ts';
 
-/** crops per encoder/decoder batch on CPU: batching gains nothing there but fewer decoder calls (our choice, spec/performance.md) */
+/** crops per encoder/decoder batch on CPU: batching gains nothing there but fewer decoder calls (our choice, measured: BENCHMARKS.md) */
 export const DEFAULT_BATCH_SIZE_CPU = 8;
-/** crops per batch on a GPU, where batching is the throughput (our choice, spec/performance.md) */
+/** crops per batch on a GPU, where batching is the throughput (our choice, measured: BENCHMARKS.md) */
 export const DEFAULT_BATCH_SIZE_GPU = 32;
 
 export interface RecognizerOptions {
@@ -43,11 +43,10 @@ export interface RecognizerStats {
 }
 
 export interface Recognizer {
-  /** texts in input order, each already normalised (manga-ocr post_process) */
-  recognise(crops: readonly RawImage[]): Promise<string[]>;
   /**
-   * The same, with per-stage timings of this call. `signal` is checked between batches, so a
-   * cancelled or timed-out job stops within one batch, not after every line of the page.
+   * Texts in input order, each already normalised (manga-ocr post_process), with per-stage timings
+   * of this call. `signal` is checked between batches, so a cancelled or timed-out job stops within
+   * one batch, not after every line of the page.
    */
   recogniseWithStats(crops: readonly RawImage[], signal?: AbortSignal): Promise<{ texts: string[]; stats: RecognizerStats }>;
 }
@@ -78,7 +77,7 @@ export function createRecognizer(options: RecognizerOptions): Recognizer {
       .sort((a, b) => elongation(crops[a]) - elongation(crops[b]) || a - b);
 
     for (let start = 0; start < order.length; start += batchSize) {
-      if (signal?.aborted) throw new WorkerError('ABORTED', 'job was cancelled');
+      throwIfCancelled(signal);
       const ids = order.slice(start, start + batchSize);
       const batch = ids.map((i) => crops[i]);
       const lease = pool.lease();
@@ -111,6 +110,5 @@ export function createRecognizer(options: RecognizerOptions): Recognizer {
 
   return {
     recogniseWithStats,
-    recognise: async (crops) => (await recogniseWithStats(crops)).texts,
   };
 }

@@ -8,14 +8,14 @@ type Tensor = ort.Tensor;
 export type Data = Float32Array | Uint16Array;
 
 /** true when `index` is 0, 1, …, n−1 (the rows stay where they are) */
-export function isIdentity(index: readonly number[], n: number): boolean {
+function isIdentity(index: readonly number[], n: number): boolean {
   if (index.length !== n) return false;
   for (let i = 0; i < n; i++) if (index[i] !== i) return false;
   return true;
 }
 
 /** rows of `data` (each `rowSize` long) in the order of `index`, written into `out` */
-export function gatherRowsInto<D extends Data>(data: D, rowSize: number, index: readonly number[], out: D): D {
+function gatherRowsInto<D extends Data>(data: D, rowSize: number, index: readonly number[], out: D): D {
   for (let r = 0; r < index.length; r++) {
     const src = index[r] * rowSize;
     out.set(data.subarray(src, src + rowSize), r * rowSize);

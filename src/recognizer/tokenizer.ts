@@ -1,22 +1,19 @@
 /**
- * manga-ocr's character tokenizer, decode direction only (§4.3, §4.5). BertJapaneseTokenizer joins
- * tokens with spaces and glues `##` continuations; post_process then removes every space, so
- * concatenating `vocab[id]` for id ≥ 5 with a leading `##` stripped gives the same text.
+ * manga-ocr's character tokenizer, decode direction only (kha-white/manga-ocr manga_ocr/ocr.py,
+ * kha-white/manga-ocr-base vocab.txt). BertJapaneseTokenizer joins tokens with spaces and glues `##`
+ * continuations; post_process then removes every space, so concatenating `vocab[id]` for id ≥ 5 with a
+ * leading `##` stripped gives the same text.
  */
 
-/** decoder vocabulary size of manga-ocr-base (O:mdl config print; KH checks vocab length) */
+/** decoder vocabulary size of manga-ocr-base (kha-white/manga-ocr manga_ocr_dev/training/get_model.py; mayocream/koharu checks the vocab length) */
 export const VOCAB_SIZE = 6144;
-/** [PAD] (O:mdl pad_token_id; HF yifever generation_config) */
-export const PAD_ID = 0;
-/** [UNK] (vocab.txt line 1) */
-export const UNK_ID = 1;
-/** [CLS], the decoder start token (O:mdl decoder_start_token_id) */
+// ids 0–4 are [PAD] [UNK] [CLS] [SEP] [MASK] (vocab.txt lines 0–4; pad_token_id 0 in
+// manga_ocr_dev/training/get_model.py and Hugging Face yifever/manga-ocr generation_config.json)
+/** [CLS], the decoder start token (manga_ocr_dev/training/get_model.py decoder_start_token_id) */
 export const START_ID = 2;
-/** [SEP], end of sequence (O:mdl eos_token_id) */
+/** [SEP], end of sequence (manga_ocr_dev/training/get_model.py eos_token_id) */
 export const EOS_ID = 3;
-/** [MASK] (vocab.txt line 4) */
-export const MASK_ID = 4;
-/** ids below this are special tokens, skipped by decode (skip_special_tokens; KH, X4J, CT) */
+/** ids below this are special tokens, skipped by decode (skip_special_tokens; as mayocream/koharu, xulihang/mangaocr4j, ogkalu2/comic-translate do) */
 const FIRST_TEXT_ID = 5;
 /** WordPiece continuation prefix (BertJapaneseTokenizer, character subwords) */
 const CONTINUATION = '##';

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { WORKER_VERSION } from '../version.ts';
 
-/** What a RunPod worker posts for a finished job (runpod.md §2, "Result mapping"). */
+/** What a RunPod worker posts for a finished job (runpod/runpod-python runpod/serverless/modules/rp_job.py `run_job`). */
 export interface MappedResult {
   output?: unknown;
   error?: string;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Handler } from '../handler/create-handler.ts';
 import type { Logger } from '../logger.ts';
-import { mapResult, mapException } from './map-result.ts';
+import { mapResult, mapException, type MappedResult } from './map-result.ts';
 
 export interface OneShotOptions {
   /** JSON given with --test-input; wins over the file */
@@ -9,9 +9,12 @@ export interface OneShotOptions {
   testInputFile: string;
   /** wait for this before running (models loaded or failed), so health is meaningful */
   ready?: Promise<unknown>;
+  /** prints the mapped result (default: one JSON line on stdout) */
   write?: (line: string) => void;
   /** where `--test-input -` reads the JSON (process.stdin) */
   stdin?: NodeJS.ReadableStream;
+  /** the mapped result itself, for callers that present it their own way (npm run once) */
+  onResult?: (mapped: MappedResult) => void;
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
@@ -21,8 +24,9 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 /**
- * Run the handler once on `--test-input` (`-`: JSON on standard input) or `test_input.json`, print the mapped
- * result as one JSON line on stdout, and return the exit code (1 when the result has an error).
+ * runpod/runpod-python runpod/serverless/modules/rp_local.py: run the handler once on `--test-input`
+ * (`-`: JSON on standard input) or `test_input.json`, print the mapped result as one JSON line on
+ * stdout, and return the exit code (1 when the result has an error).
  */
 export async function runOneShot(handler: Handler, opts: OneShotOptions, log: Logger): Promise<number> {
   const write = opts.write ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -49,12 +53,13 @@ export async function runOneShot(handler: Handler, opts: OneShotOptions, log: Lo
   }
   const id = typeof job.id === 'string' && job.id ? job.id : 'local_test';
   await opts.ready?.catch(() => undefined);
-  let mapped;
+  let mapped: MappedResult;
   try {
     mapped = mapResult(await handler({ id, input: job.input }));
   } catch (err) {
     mapped = mapException(err, 'local');
   }
   write(JSON.stringify(mapped));
+  opts.onResult?.(mapped);
   return mapped.error ? 1 : 0;
 }

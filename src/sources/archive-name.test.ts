@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fileNameOfUrl, identityFromArchiveName } from './archive-name.ts';
 
-describe('identityFromArchiveName (Mokuro §1.1)', () => {
+describe('identityFromArchiveName (kha-white/mokuro mokuro/volume.py)', () => {
   it('takes the volume from the stem and the title from the folder', () => {
     expect(identityFromArchiveName('My Manga/Vol 01.cbz')).toEqual({ title: 'My Manga', volume: 'Vol 01' });
     expect(identityFromArchiveName('Vol 01.CBZ')).toEqual({ volume: 'Vol 01' });

@@ -1,8 +1,9 @@
 /**
- * Title and volume of an archive the way Mokuro names them (spec §1.1, M:vol `get_path_mokuro`,
- * `Volume.path_title`): the volume is the archive's stem (`Vol 01.cbz` → `Vol 01`), the title is
- * the folder that holds it (`My Manga/Vol 01.cbz` → `My Manga`). Mokuro only treats `.zip`/`.cbz`
- * (any case) as archives; Path.stem drops only the last suffix, so dots inside the name survive.
+ * Title and volume of an archive the way Mokuro names them (kha-white/mokuro mokuro/volume.py
+ * `get_path_mokuro`, `Volume.path_title`): the volume is the archive's stem (`Vol 01.cbz` → `Vol 01`),
+ * the title is the folder that holds it (`My Manga/Vol 01.cbz` → `My Manga`). Mokuro only treats
+ * `.zip`/`.cbz` (any case) as archives; Path.stem drops only the last suffix, so dots inside the name
+ * survive.
  */
 export interface ArchiveIdentity {
   title?: string;

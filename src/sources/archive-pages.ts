@@ -17,8 +17,8 @@ export interface ArchivePage {
   imgPath: string;
 }
 
-/** Mokuro's page suffixes (M:vol `get_img_paths`, lower-cased) plus GIF, which we also decode. */
-export const PAGE_SUFFIXES = ['.jpg', '.jpeg', '.png', '.webp', '.avif', '.gif'];
+/** Mokuro's page suffixes (kha-white/mokuro mokuro/volume.py `get_img_paths`, lower-cased) plus GIF, which we also decode. */
+const PAGE_SUFFIXES = ['.jpg', '.jpeg', '.png', '.webp', '.avif', '.gif'];
 
 /** Below this size an entry cannot hurt, whatever its ratio (a blank page compresses well). */
 const RATIO_CHECK_MIN_BYTES = 1024 * 1024;
@@ -37,10 +37,10 @@ function isPage(path: string): boolean {
 
 /**
  * The pages of an archive in reading order: image entries only, junk skipped, names made safe
- * (`../evil.jpg` → `evil.jpg`), natural-sorted as Mokuro does. When every page sits in one folder
- * named like the volume (`Vol 01.cbz` holding `Vol 01/…`), that folder is dropped from the paths,
- * as Mokuro flattens it on unzipping (M:utl `unzip`). Size caps are checked on declared sizes,
- * before anything is inflated.
+ * (`../evil.jpg` → `evil.jpg`), natural-sorted as Mokuro does. When every page sits in one folder named
+ * like the volume (`Vol 01.cbz` holding `Vol 01/…`), that folder is dropped from the paths, as Mokuro
+ * flattens it on unzipping (kha-white/mokuro mokuro/utils.py `unzip`). Size caps are checked on
+ * declared sizes, before anything is inflated.
  */
 export function selectArchivePages(entries: readonly ArchiveEntry[], volume: string | undefined, limits: ArchiveLimits): { pages: ArchivePage[]; skipped: string[] } {
   const skipped: string[] = [];
@@ -61,7 +61,7 @@ export function selectArchivePages(entries: readonly ArchiveEntry[], volume: str
     const ratio = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
     if (entry.uncompressedSize >= RATIO_CHECK_MIN_BYTES && ratio > limits.maxRatio) {
       throw new WorkerError(
-        'ARCHIVE',
+        'ARCHIVE_TOO_LARGE',
         `entry "${entry.name}" would expand ${Math.round(ratio)}× (${entry.compressedSize} → ${entry.uncompressedSize} bytes), over the limit of ${limits.maxRatio}×: refusing a possible zip bomb`,
         { path: 'archive' },
       );

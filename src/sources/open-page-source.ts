@@ -21,7 +21,7 @@ export type PagesInput = { images: readonly PageRef[]; field: 'images' | 'image'
 
 export interface OpenedSource {
   source: PageSource;
-  /** title/volume defaults from the archive's name (Mokuro §1.1); empty for images */
+  /** title/volume defaults from the archive's name (kha-white/mokuro mokuro/volume.py); empty for images */
   identity: ArchiveIdentity;
 }
 

@@ -14,14 +14,26 @@ let png: Buffer;
 const client = createHttpClient(createUrlPolicy({ allowHttp: true, allowAddresses: ['127.0.0.1/32'], allowedHosts: [] }), { timeoutMs: 5000, maxRedirects: 2 });
 const limits = { maxPages: 100, maxPageBytes: 1e6, maxPagePixels: 1e8, maxPageSide: 1e5 };
 
-/** An engine that takes a while per page and logs when it starts and ends, to see the overlap. */
+/** Resolves when the server has been asked for page `n` (pages are n px wide, served as /p<n>.png). */
+let fetched: Map<number, () => void>;
+const asked = new Map<number, Promise<void>>();
+function expectFetch(n: number) {
+  asked.set(n, new Promise<void>((r) => fetched.set(n, r)));
+}
+
+/**
+ * An engine that logs when a page starts and ends, to see the overlap. It holds page 1 until page 4
+ * has been requested (5 s at most, so a source that does not fetch ahead fails the order check
+ * below instead of hanging).
+ */
 const slowEngine: PageEngine = {
   providers: { detector: 'cpu' },
   standIn: true,
   async processPage(image) {
     const page = image.width;
     events.push(`engine ${page}`);
-    await new Promise((r) => setTimeout(r, 80));
+    const ahead = page === 1 ? asked.get(4) : undefined;
+    if (ahead) await Promise.race([ahead, new Promise((r) => setTimeout(r, 5000).unref())]);
     events.push(`engine ${page} done`);
     return { blocks: [], lines: 0, timings: {} };
   },
@@ -32,6 +44,7 @@ beforeAll(async () => {
     const m = /^\/p(\d+)\.png$/.exec(req.url ?? '');
     if (!m) return void res.writeHead(404).end();
     events.push(`fetch ${m[1]}`);
+    fetched?.get(Number(m[1]))?.();
     res.end(Buffer.from(await blankPage(Number(m[1]), 10), 'base64'));
   });
   png = Buffer.from(await blankPage(7, 7), 'base64');
@@ -41,6 +54,8 @@ afterAll(() => server.close());
 describe('inlinePageSource', () => {
   it('fetches URL pages ahead while earlier pages are in the models', async () => {
     events.length = 0;
+    fetched = new Map();
+    expectFetch(4);
     const pages = [1, 2, 3, 4, 5].map((n) => ({ url: `${server.origin}/p${n}.png` }));
     const source = inlinePageSource(pages, 'images', { client, fetchAhead: 3, maxPageBytes: limits.maxPageBytes });
     const out = await processJob({ source, options: {} }, { engine: slowEngine, limits, log: silentLogger(), workerVersion: 't' });

@@ -1,7 +1,6 @@
 import type { PageRef } from '../contract/input.ts';
-import { WorkerError } from '../errors.ts';
-import { decodePage, decodePageBytes, pageNameHint, type DecodedPage, type PageLimits } from '../image/decode-page.ts';
-import { sanitisePageName } from '../image/page-name.ts';
+import { checkPageBytes, decodePage, decodePageBytes, pageNameHint, type DecodedPage, type PageLimits } from '../image/decode-page.ts';
+import { pageNumberName, sanitisePageName } from '../image/page-name.ts';
 import { fetchBytes, type HttpClient } from '../net/guarded-request.ts';
 import { fileNameOfUrl } from './archive-name.ts';
 import type { ArchivePage } from './archive-pages.ts';
@@ -59,7 +58,7 @@ export function inlinePageSource(pages: readonly PageRef[], field: 'images' | 'i
       const page = pages[i];
       if (!isUrlPage(page)) return pageNameHint(page, i);
       const name = urlName(page);
-      return (name && sanitisePageName(name)) ?? `${String(i + 1).padStart(4, '0')}`;
+      return (name && sanitisePageName(name)) ?? pageNumberName(i);
     },
     async load(i, limits) {
       for (let k = i; k <= i + deps.fetchAhead; k++) startFetch(k);
@@ -84,9 +83,7 @@ export function archivePageSource(archive: Archive, pages: readonly ArchivePage[
     async load(i, limits) {
       const { entry, imgPath } = pages[i];
       // checked on the declared size, before inflating; yauzl holds the entry to that size
-      if (entry.uncompressedSize > limits.maxPageBytes) {
-        throw new WorkerError('PAGE_TOO_LARGE', `page is larger than the limit of ${limits.maxPageBytes} bytes`, { path: pathOf(i) });
-      }
+      checkPageBytes(entry.uncompressedSize, limits, pathOf(i));
       return decodePageBytes(await archive.read(entry, pathOf(i)), imgPath, i, pathOf(i), limits);
     },
     close: () => {},

@@ -9,7 +9,7 @@ import { MessageChannel, type Worker } from 'node:worker_threads';
 import type { Config } from '../../config.ts';
 import type { ProcessOptions } from '../../contract/input.ts';
 import { WorkerError } from '../../errors.ts';
-import type { LoadedEngine } from '../../handler/create-handler.ts';
+import type { LoadedEngine } from '../load-engine.ts';
 import type { RawImage } from '../../image/raw-image.ts';
 import type { Logger } from '../../logger.ts';
 import type { createOcrEngine } from '../ocr-engine.ts';

@@ -11,7 +11,7 @@ export type JobStatus = 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'C
 const FINAL: ReadonlySet<JobStatus> = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT']);
 export const isFinal = (s: JobStatus) => FINAL.has(s);
 
-/** RunPod's defaults (runpod.md §5): executionTimeout 600 s, ttl 24 h, results kept 30 min (/run) or 1 min (/runsync). */
+/** RunPod's defaults (RunPod's docs, docs.runpod.io serverless/endpoints): executionTimeout 600 s, ttl 24 h, results kept 30 min (/run) or 1 min (/runsync). */
 export const DEFAULT_EXECUTION_TIMEOUT_MS = 600_000;
 export const DEFAULT_TTL_MS = 24 * 3600_000;
 export const RUN_RETENTION_MS = 30 * 60_000;

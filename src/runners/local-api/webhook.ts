@@ -1,7 +1,7 @@
 import { describeUrl, type HttpClient } from '../../net/guarded-request.ts';
 import type { Logger } from '../../logger.ts';
 
-/** RunPod delivers a webhook once per final job and retries twice, 10 s apart (runpod.md §5). */
+/** RunPod delivers a webhook once per final job and retries twice, 10 s apart (RunPod's docs, docs.runpod.io serverless/endpoints). */
 export const WEBHOOK_ATTEMPTS = 3;
 export const WEBHOOK_RETRY_MS = 10_000;
 /** one delivery attempt, connection and answer included */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../logger.ts';
 import { startHeartbeat, type Heartbeat } from './heartbeat.ts';
-import { blockFor, startPingSink, type SinkPing } from './ping-sink.ts';
+import { blockFor, startPingSink, type SinkPing } from '../../../test/helpers/ping-sink.ts';
 import { runpodUrls } from './urls.ts';
 
 let cleanup: (() => Promise<void>)[] = [];
@@ -49,7 +49,8 @@ describe('startHeartbeat', () => {
     await pingsUntil(sink, (p) => p.at(-1)?.query.job_id === undefined);
     await hb.stop();
     const count = (await sink.pings()).length;
-    await sleep(150);
+    // absence can only be observed over a span: three intervals in which a running beat would ping
+    await sleep(3 * 50);
     expect((await sink.pings()).length).toBe(count);
   });
 
@@ -58,7 +59,8 @@ describe('startHeartbeat', () => {
     // as in the worker: the heartbeat thread is up long before a job blocks the main thread
     await pingsUntil(sink, (p) => p.length > 0);
     hb.setRunning(['busy-job']);
-    await sleep(20);
+    // the ping thread has the new job list once a ping carries it
+    await pingsUntil(sink, (p) => p.at(-1)?.query.job_id === 'busy-job');
     const start = Date.now();
     blockFor(800);
     const end = Date.now();

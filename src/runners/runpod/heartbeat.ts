@@ -1,11 +1,11 @@
 /**
- * The RunPod heartbeat (runpod.md §2 "Heartbeat"). RunPod takes a worker whose pings stop for too
- * long as dead and requeues its jobs. Our pre/post-processing is synchronous JS that can hold the
- * main thread for hundreds of milliseconds at a time (and a large page for longer), so a timer on
- * the main thread could starve. The timer and the fetches therefore live in their own worker
- * thread (ping-thread.js), with its own event loop; the main thread only tells it, by message,
- * which jobs are running. Messages are delivered on the ping thread even while the main thread is
- * busy, and a ping that left during a busy stretch lists the ids known when it started.
+ * The RunPod heartbeat (runpod/runpod-python runpod/serverless/modules/rp_ping.py). RunPod takes a
+ * worker whose pings stop for too long as dead and requeues its jobs. Our pre/post-processing is
+ * synchronous JS that can hold the main thread for hundreds of milliseconds at a time (and a large page
+ * for longer), so a timer on the main thread could starve. The timer and the fetches therefore live in
+ * their own worker thread (ping-thread.js), with its own event loop; the main thread only tells it, by
+ * message, which jobs are running. Messages are delivered on the ping thread even while the main thread
+ * is busy, and a ping that left during a busy stretch lists the ids known when it started.
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../logger.ts';

@@ -1,15 +1,15 @@
 /**
- * Everything one job sends to RunPod while it runs and when it ends (runpod.md §2 "Posting
- * results"), in order. Progress and stream chunks go through one queue per job, and the final
- * result waits for that queue: a late progress post landing after the result could otherwise put
- * a finished job back to IN_PROGRESS.
+ * Everything one job sends to RunPod while it runs and when it ends (runpod/runpod-python
+ * runpod/serverless/modules/rp_http.py "Posting results"), in order. Progress and stream chunks go
+ * through one queue per job, and the final result waits for that queue: a late progress post landing
+ * after the result could otherwise put a finished job back to IN_PROGRESS.
  *
- * Streaming, decided for our handler (runpod.md §2 "Streaming" is written for generator handlers):
- * each `ctx.stream` chunk (one finished page) goes to job-stream as `{"output": chunk}`, and the
- * handler's return value (the full volume) is the final job-done post with `isStream=true`, mapped
- * like any result. The SDK would post `{"output": []}` there, but then the volume would reach the
- * client only as pages. A chunk carrying a page `error` does not fail the job as a yielded error
- * would: for us a page error is data, and the job's outcome is the return value.
+ * Streaming, decided for our handler (runpod/runpod-python rp_http.py `stream_result` is written for
+ * generator handlers): each `ctx.stream` chunk (one finished page) goes to job-stream as `{"output":
+ * chunk}`, and the handler's return value (the full volume) is the final job-done post with
+ * `isStream=true`, mapped like any result. The SDK would post `{"output": []}` there, but then the
+ * volume would reach the client only as pages. A chunk carrying a page `error` does not fail the job as
+ * a yielded error would: for us a page error is data, and the job's outcome is the return value.
  */
 import type { Logger } from '../../logger.ts';
 import type { MappedResult } from '../map-result.ts';

@@ -14,13 +14,13 @@ import { WORKER_VERSION } from '../../version.ts';
 export const RUNPOD_PROTOCOL_VERSION = '1.12.0';
 
 /** the SDK retries a result 3 times (aiohttp_retry ExponentialRetry(attempts=3)) */
-export const POST_ATTEMPTS = 3;
+const POST_ATTEMPTS = 3;
 /** first backoff between attempts, doubled each time; short, the job is done and waiting */
 export const POST_BACKOFF_MS = 250;
 /** a result post that hangs longer than this counts as a network error */
-export const POST_TIMEOUT_MS = 30_000;
+const POST_TIMEOUT_MS = 30_000;
 
-export interface PostOptions {
+interface PostOptions {
   /** 1 for fire-and-forget progress updates */
   attempts?: number;
 }
@@ -35,7 +35,7 @@ export function authHeaders(apiKey: string | undefined): Record<string, string> 
   };
 }
 
-export function postHeaders(apiKey: string | undefined, jobId: string): Record<string, string> {
+function postHeaders(apiKey: string | undefined, jobId: string): Record<string, string> {
   return {
     ...authHeaders(apiKey),
     'Content-Type': 'application/x-www-form-urlencoded',
@@ -79,4 +79,4 @@ export function createPostJson(deps: { apiKey?: string; log: Logger; backoffMs?:
 }
 
 /** URLs are logged without their query (it carries nothing useful and may grow long). */
-export const stripQuery = (url: string) => url.split('?')[0];
+const stripQuery = (url: string) => url.split('?')[0];

@@ -1,8 +1,9 @@
 /**
- * The RunPod cloud worker loop (runpod.md §2), doing what runpod-python's JobScaler does: once the
- * models are ready, long-poll job-take for as many jobs as there are free slots, run each through
- * the handler, post progress, chunks and results, keep the heartbeat beating, obey the stop
- * channel, and drain on stop(). Signals are the entry's business: it calls stop().
+ * The RunPod cloud worker loop (runpod/runpod-python runpod/serverless/worker.py), doing what
+ * runpod-python's JobScaler does: once the models are ready, long-poll job-take for as many jobs as
+ * there are free slots, run each through the handler, post progress, chunks and results, keep the
+ * heartbeat beating, obey the stop channel, and drain on stop(). Signals are the entry's business: it
+ * calls stop().
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,8 +20,8 @@ import { startStopChannel, type StopChannelTiming } from './stop-channel.ts';
 import { takeJobs, type RunpodJob } from './take-jobs.ts';
 import { runpodUrls } from './urls.ts';
 
-export interface RunpodWorkerTiming {
-  /** wait after a 429 from job-take (runpod.md: 5 s) */
+interface RunpodWorkerTiming {
+  /** wait after a 429 from job-take (runpod/runpod-python runpod/serverless/modules/rp_scale.py: 5 s) */
   rateLimitWaitMs: number;
   /** wait after a failed or unusable job-take answer; short, RunPod may just be restarting */
   errorBackoffMs: number;

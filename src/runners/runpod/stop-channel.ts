@@ -1,5 +1,5 @@
 /**
- * The stop channel (runpod.md §2, SDK ≥ 1.10): a long-poll GET on `/job-stop/` whose 200 answer
+ * The stop channel (runpod/runpod-python ≥ 1.10): a long-poll GET on `/job-stop/` whose 200 answer
  * `{"jobsToStop": [ids]}` names running jobs to cancel. Only running jobs can be stopped, so it
  * polls only while this worker has some.
  */
@@ -13,14 +13,14 @@ export interface StopChannelTiming {
   rateLimitWaitMs: number;
   errorBackoffMs: number;
   /**
-   * Polls start at least this far apart. Not in the spec: a real long-poll holds ~seconds, but a
-   * server answering 204 at once must not make us spin (the take loop is spec'd "again at once";
-   * this channel is not, and it is less urgent).
+   * Polls start at least this far apart (our choice, not runpod-python's): a real long-poll holds
+   * ~seconds, but a server answering 204 at once must not make us spin (the SDK's take loop asks
+   * again at once; this channel is less urgent).
    */
   minIntervalMs: number;
 }
 
-export const STOP_CHANNEL_TIMING: StopChannelTiming = { rateLimitWaitMs: 5000, errorBackoffMs: 1000, minIntervalMs: 1000 };
+const STOP_CHANNEL_TIMING: StopChannelTiming = { rateLimitWaitMs: 5000, errorBackoffMs: 1000, minIntervalMs: 1000 };
 
 /** The ids a 200 answer asks to stop; anything unexpected is no id. */
 export function parseJobsToStop(text: string): string[] {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeRunpod, type FakeRunpod } from './fake-runpod-server.ts';
+import { startFakeRunpod, type FakeRunpod } from '../../../test/helpers/fake-runpod-server.ts';
 import { parseJobs, takeJobs } from './take-jobs.ts';
 
 describe('parseJobs', () => {

@@ -1,6 +1,7 @@
 /**
- * One job-take long-poll (runpod.md §2 "Taking jobs"): what the answer means for the loop.
- * The loop decides what to do next (poll again, wait, back off); this only classifies.
+ * One job-take long-poll (runpod/runpod-python runpod/serverless/modules/rp_job.py `get_job`): what the
+ * answer means for the loop. The loop decides what to do next (poll again, wait, back off); this only
+ * classifies.
  */
 import { authHeaders } from './post-json.ts';
 

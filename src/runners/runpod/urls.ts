@@ -1,7 +1,8 @@
 /**
- * RunPod's webhook URL templates (runpod.md §2 "URL templates"). RunPod hands the worker templates
- * holding `$ID` and `$RUNPOD_POD_ID`; the SDK fills them with plain string replacement and then
- * appends its own query parameters with `&`, because the templates already carry a `?`.
+ * RunPod's webhook URL templates (runpod/runpod-python runpod/serverless/modules/rp_job.py, rp_http.py,
+ * rp_ping.py). RunPod hands the worker templates holding `$ID` and `$RUNPOD_POD_ID`; the SDK fills them
+ * with plain string replacement and then appends its own query parameters with `&`, because the
+ * templates already carry a `?`.
  */
 
 export interface RunpodTemplates {

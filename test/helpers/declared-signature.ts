@@ -1,5 +1,5 @@
 import ort from 'onnxruntime-node';
-import type { DeclaredTensor, Signature } from './manifest.ts';
+import type { DeclaredTensor, Signature } from '../../src/models/manifest.ts';
 
 type Metadata = readonly ort.InferenceSession.ValueMetadata[];
 

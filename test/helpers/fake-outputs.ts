@@ -2,8 +2,8 @@
  * Hand-built detector outputs for tests: YOLO rows, DB line rectangles and seg ink drawn into
  * zeroed tensors of an S×S model input. Coordinates are model-input pixels.
  */
-import type { DetectorOutputs } from './types.ts';
-import { YOLO_ROW } from './yolo-boxes.ts';
+import type { DetectorOutputs } from '../../src/detector/types.ts';
+import { YOLO_ROW } from '../../src/detector/yolo-boxes.ts';
 
 export interface FakeOutputs extends DetectorOutputs {
   /** add a YOLO row for box [x1,y1,x2,y2] with objectness and class scores */

@@ -1,5 +1,6 @@
 /**
- * Python / NumPy / C++ numeric semantics that the comic-text-detector port must reproduce.
+ * Python / NumPy / C++ numeric semantics that the comic-text-detector and Mokuro ports (detector/, crop/)
+ * must reproduce.
  * JS differs in rounding (Math.round is half-up), float width (everything is float64) and
  * slicing (no negative indices), so each reference behaviour gets an explicit helper here.
  */

@@ -17,7 +17,7 @@ export interface RecordedRequest {
   at: number;
 }
 
-export interface FakeAnswer {
+interface FakeAnswer {
   status: number;
   body?: string;
 }
