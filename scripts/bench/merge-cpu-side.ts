@@ -21,6 +21,7 @@ export async function mergeCpuSide(cpu: CpuSideResult): Promise<void> {
   } as BenchResult;
   mkdirSync('.cache/bench', { recursive: true });
   writeFileSync(LAST, JSON.stringify(result, null, 2));
-  if (last) writeFileSync('.cache/bench/last.md', formatReport(result));
+  // the tables need a full run's figures; a result of the CPU side alone is JSON only
+  if (last?.pipeline) writeFileSync('.cache/bench/last.md', formatReport(result));
   console.log(JSON.stringify({ cpu_side: cpu, checks: result.checks.filter((c) => names.has(c.name)) }, null, 2));
 }
