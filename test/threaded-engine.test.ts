@@ -61,4 +61,19 @@ describe('threaded engine', () => {
     const next = ProcessOutput.parse(await handler({ id: 'next', input: { type: 'process_page', image: page(0).data } }));
     expect(next.mokuro.pages[0].blocks.length).toBeGreaterThan(3);
   });
+
+  it('holds at most 2 pages per thread over concurrent jobs, and finishes them all', async () => {
+    const config = loadConfig([], { ...env, MODELS_DIR: tinyModelsDir() });
+    const loaded = await startThreadedEngine(config, silentLogger(), { pageThreads: 1, tuning: { pageCacheEntries: 0 } });
+    engines.push(loaded);
+    const handler = createHandler({ engine: Promise.resolve(loaded), config, log: silentLogger() });
+    const held: number[] = [];
+    const job = (id: string) =>
+      handler({ id, input: { type: 'process_batch', images: Array.from({ length: 4 }, (_, i) => page(i)) } }, { progress: () => held.push(loaded.held()) });
+    const outs = (await Promise.all([job('a'), job('b'), job('c')])).map((r) => ProcessOutput.parse(r));
+    expect(outs.map((o) => [o.mokuro.pages.length, o.errors.length])).toEqual([[4, 0], [4, 0], [4, 0]]);
+    expect(held).toHaveLength(12);
+    expect(Math.max(...held)).toBeLessThanOrEqual(2);
+    expect(loaded.held()).toBe(0);
+  });
 });

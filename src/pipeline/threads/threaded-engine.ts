@@ -35,7 +35,11 @@ export interface ThreadedEngineOptions {
   wrapModels?: string;
 }
 
-export type ThreadedEngine = LoadedEngine & { close(): Promise<void> };
+export type ThreadedEngine = LoadedEngine & {
+  close(): Promise<void>;
+  /** pages the threads hold or are about to be given, over all jobs (at most PAGES_PER_THREAD each) */
+  held(): number;
+};
 
 /** A thread pages are sent to, with the pages it holds. */
 interface Lane {
@@ -91,9 +95,9 @@ export async function startThreadedEngine(config: Readonly<Config>, log: Logger,
       const p = lane.pending.get(reply.id);
       if (!p) return;
       lane.pending.delete(reply.id);
+      // settling gives the page's slot back (processPage's finish)
       if ('error' in reply) p.reject(errorFromWire(reply.error));
       else p.resolve(reply.result);
-      release();
     });
     // a thread that dies takes its pages with it, not the process: they fail as INTERNAL
     const fail = (why: string) => {
@@ -118,7 +122,6 @@ export async function startThreadedEngine(config: Readonly<Config>, log: Logger,
 
   // Idle threads must not keep the process alive (the one-shot and the ocr command end when their
   // work does); a thread is referenced only while it holds pages.
-  const held = () => lanes.reduce((n, l) => n + l.pending.size, 0);
   const refs = () => {
     for (const l of lanes) l.pending.size > 0 ? l.worker.ref() : l.worker.unref();
   };
@@ -137,15 +140,27 @@ export async function startThreadedEngine(config: Readonly<Config>, log: Logger,
   inference.on('error', (err) => (log.error({ err }, 'the inference thread failed'), stopped(err.message)));
   inference.on('exit', (code) => stopped(`inference thread exited (${code})`));
 
-  /** callers waiting for a free slot (every thread holds PAGES_PER_THREAD pages) */
+  /**
+   * Slots: pages given to the threads or about to be, at most PAGES_PER_THREAD per thread over all
+   * jobs, which bounds the decoded pages the threads hold; callers beyond that wait in order.
+   */
+  const slots = lanes.length * PAGES_PER_THREAD;
+  let taken = 0;
   const waiting: (() => void)[] = [];
   const release = () => {
     refs();
-    while (waiting.length > 0 && held() < lanes.length * PAGES_PER_THREAD) waiting.shift()!();
+    while (waiting.length > 0 && taken < slots) {
+      taken++;
+      waiting.shift()!();
+    }
+  };
+  const giveBack = () => {
+    taken--;
+    release();
   };
   const slot = (signal?: AbortSignal) =>
     new Promise<void>((resolve, reject) => {
-      if (held() < lanes.length * PAGES_PER_THREAD) return resolve();
+      if (taken < slots) return taken++, resolve();
       const go = () => (signal?.removeEventListener('abort', stop), resolve());
       const stop = () => {
         const at = waiting.indexOf(go);
@@ -161,14 +176,19 @@ export async function startThreadedEngine(config: Readonly<Config>, log: Logger,
     if (signal?.aborted) throw cancelled();
     if (broken) throw broken;
     await slot(signal);
-    if (signal?.aborted) throw cancelled();
-    if (broken) throw broken;
+    if (signal?.aborted || broken) {
+      giveBack();
+      throw broken ?? cancelled();
+    }
     const lane = lanes.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = next++;
     return new Promise<PageResult>((resolve, reject) => {
       const onAbort = () => post(lane.worker, { type: 'abort', id });
       signal?.addEventListener('abort', onAbort, { once: true });
-      const finish = () => signal?.removeEventListener('abort', onAbort);
+      const finish = () => {
+        signal?.removeEventListener('abort', onAbort);
+        giveBack();
+      };
       lane.pending.set(id, { resolve: (r) => (finish(), resolve(r)), reject: (e) => (finish(), reject(e)) });
       refs();
       // the page's pixels move to the thread: the caller keeps only its size (process-job.ts)
@@ -185,5 +205,5 @@ export async function startThreadedEngine(config: Readonly<Config>, log: Logger,
     processPage,
   };
   const engine = pageCacheEntries > 0 ? Object.assign(withPageCache(threaded, pageCacheEntries), { pagesInFlight: threaded.pagesInFlight }) : threaded;
-  return { engine, models: models.files, close };
+  return { engine, models: models.files, close, held: () => taken };
 }
