@@ -2,7 +2,7 @@ import { Worker, type TransferListItem } from 'node:worker_threads';
 import type { Logger } from '../../logger.ts';
 import { relayLog, type LogMessage } from './thread-log.ts';
 
-const BOOT = new URL('./boot-thread.mjs', import.meta.url);
+const BOOT = new URL('./boot-thread.js', import.meta.url);
 
 /**
  * A worker thread running `entry` (a module next to this one), its logs relayed to `log`. Threads
