@@ -7,8 +7,9 @@
 
 /** decoder vocabulary size of manga-ocr-base (kha-white/manga-ocr manga_ocr_dev/training/get_model.py; mayocream/koharu checks the vocab length) */
 export const VOCAB_SIZE = 6144;
-// ids 0–4 are [PAD] [UNK] [CLS] [SEP] [MASK] (vocab.txt lines 0–4; pad_token_id 0 in
-// manga_ocr_dev/training/get_model.py and Hugging Face yifever/manga-ocr generation_config.json)
+// ids 0–4 are [PAD] [UNK] [CLS] [SEP] [MASK] (vocab.txt lines 0–4)
+/** [PAD] (pad_token_id 0 in manga_ocr_dev/training/get_model.py and Hugging Face yifever/manga-ocr generation_config.json) */
+export const PAD_ID = 0;
 /** [CLS], the decoder start token (manga_ocr_dev/training/get_model.py decoder_start_token_id) */
 export const START_ID = 2;
 /** [SEP], end of sequence (manga_ocr_dev/training/get_model.py eos_token_id) */
