@@ -12,12 +12,14 @@ import { loadModels } from '../../models/load-models.ts';
 import { resolveModelsDir } from '../../models/resolve-models-dir.ts';
 import { warmUp } from '../../models/warm-up.ts';
 import { createOcrEngine } from '../ocr-engine.ts';
-import type { OcrTuning } from './threaded-engine.ts';
 import { servePages } from './page-server.ts';
 import { serveSessions, shapeOf, type SessionShape } from './remote-session.ts';
 import { sessionsOf } from './sessions-of.ts';
 import { threadLogger } from './thread-log.ts';
 import { errorToWire, type WireError } from './wire.ts';
+
+/** createOcrEngine's tuning (decoding limits for the benchmark, the page cache) */
+export type OcrTuning = NonNullable<Parameters<typeof createOcrEngine>[2]>;
 
 export interface InferenceThreadData {
   entry: string;

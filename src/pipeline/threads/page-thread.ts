@@ -7,8 +7,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { Config } from '../../config.ts';
 import type { LoadedModels } from '../../models/load-models.ts';
 import { createOcrEngine } from '../ocr-engine.ts';
-import type { OcrTuning } from './threaded-engine.ts';
-import type { ModelsShape } from './inference-thread.ts';
+import type { ModelsShape, OcrTuning } from './inference-thread.ts';
 import { servePages } from './page-server.ts';
 import { createRemoteSessions } from './remote-session.ts';
 

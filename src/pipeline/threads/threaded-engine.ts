@@ -9,20 +9,18 @@ import { MessageChannel, type Worker } from 'node:worker_threads';
 import type { Config } from '../../config.ts';
 import type { ProcessOptions } from '../../contract/input.ts';
 import { WorkerError } from '../../errors.ts';
-import type { LoadedEngine } from '../load-engine.ts';
+import type { HealthOutput } from '../../contract/output.ts';
 import type { RawImage } from '../../image/raw-image.ts';
 import type { Logger } from '../../logger.ts';
-import type { createOcrEngine } from '../ocr-engine.ts';
 import { withPageCache } from '../page-cache.ts';
 import type { PageEngine, PageResult } from '../page-engine.ts';
-import type { InferenceMessage, InferenceThreadData, ModelsShape } from './inference-thread.ts';
+import type { InferenceMessage, InferenceThreadData, ModelsShape, OcrTuning } from './inference-thread.ts';
 import type { PageReply } from './page-server.ts';
 import type { PageThreadData } from './page-thread.ts';
 import { post } from './post.ts';
 import { spawnThread } from './spawn-thread.ts';
 import { errorFromWire, ownBuffer } from './wire.ts';
 
-export type OcrTuning = NonNullable<Parameters<typeof createOcrEngine>[2]>;
 
 /** pages one thread holds at once: one in its own code while the other waits on the models */
 export const PAGES_PER_THREAD = 2;
@@ -35,11 +33,14 @@ export interface ThreadedEngineOptions {
   wrapModels?: string;
 }
 
-export type ThreadedEngine = LoadedEngine & {
+/** load-engine.ts's LoadedEngine, and what only this engine has */
+export interface ThreadedEngine {
+  engine: PageEngine;
+  models: HealthOutput['models'];
   close(): Promise<void>;
   /** pages the threads hold or are about to be given, over all jobs (at most PAGES_PER_THREAD each) */
   held(): number;
-};
+}
 
 /** A thread pages are sent to, with the pages it holds. */
 interface Lane {
