@@ -7,7 +7,7 @@
 import { erode3, type Plane } from './mask-ops.ts';
 import { type Candidate, minXorThresh } from './min-xor-thresh.ts';
 import { numpyArgsort } from './numpy-argsort.ts';
-import { roundHalfEven } from './python-math.ts';
+import { roundHalfEven } from '../math/python-math.ts';
 
 /** get_topk_color defaults as get_topk_masklist calls it */
 const TOP_K = 3;

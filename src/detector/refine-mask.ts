@@ -10,7 +10,7 @@ import { getOtsuthreshMasklist } from './get-otsuthresh-masklist.ts';
 import { getTopkMasklist } from './get-topk-masklist.ts';
 import { grey, type Plane } from './mask-ops.ts';
 import { mergeMaskList } from './merge-mask-list.ts';
-import { roundHalfEven } from './python-math.ts';
+import { roundHalfEven } from '../math/python-math.ts';
 import type { Box } from './types.ts';
 
 /** `expand_textwindow(..., expand_r=16)` as refine_mask calls it */
