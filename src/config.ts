@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
@@ -50,6 +51,8 @@ const EnvSchema = z.object({
   /** pages remembered by content, answered again without the models; 0 turns the cache off. A result is
    *  a few kB of blocks, so the default 512 stays under a few MB (our choice) */
   PAGE_CACHE_ENTRIES: intFromEnv(512),
+  /** threads running the page pipeline beside the inference thread; default cores − 1 (min 1); 0 = in the inference thread */
+  PAGE_THREADS: wholeNumber(0).optional(),
   MAX_PAGES: intFromEnv(1000, 1),
   MAX_PAGE_BYTES: intFromEnv(32 * 1024 * 1024, 1),
   MAX_PAGE_PIXELS: intFromEnv(100_000_000, 1),
@@ -133,7 +136,7 @@ export interface Config {
     requireGpu: boolean;
     decoderLoop: 'auto' | 'js' | 'onnx';
   };
-  ocr: { decoding: 'beam' | 'greedy'; batchSize: number; pageCacheEntries: number };
+  ocr: { decoding: 'beam' | 'greedy'; batchSize: number; pageCacheEntries: number; pageThreads: number };
   limits: { maxPages: number; maxPageBytes: number; maxPagePixels: number; maxPageSide: number; maxJobPixels: number; maxRequestBytes: number };
   archive: { maxBytes: number; maxEntries: number; maxUncompressedBytes: number; maxRatio: number };
   /** outbound requests for URLs in jobs and uploads (src/net/url-policy.ts) */
@@ -259,7 +262,13 @@ export function loadConfig(
       requireGpu: e.REQUIRE_GPU,
       decoderLoop: e.DECODER_LOOP,
     },
-    ocr: { decoding: e.OCR_DECODING, batchSize: e.OCR_BATCH_SIZE, pageCacheEntries: e.PAGE_CACHE_ENTRIES },
+    ocr: {
+      decoding: e.OCR_DECODING,
+      batchSize: e.OCR_BATCH_SIZE,
+      pageCacheEntries: e.PAGE_CACHE_ENTRIES,
+      // the main thread and the inference thread are mostly waiting; one core is left to them
+      pageThreads: e.PAGE_THREADS ?? Math.max(1, availableParallelism() - 1),
+    },
     limits: {
       maxPages: e.MAX_PAGES,
       maxPageBytes: e.MAX_PAGE_BYTES,

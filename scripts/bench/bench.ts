@@ -18,13 +18,15 @@ import { workloadCrops } from './run-recognizer.ts';
 import { decodeAlone } from './decode-alone.ts';
 import { checksOf } from './checks.ts';
 import { loadWorkload } from './workload.ts';
+import { runCpuSide } from './cpu-side.ts';
+import { mergeCpuSide } from './merge-cpu-side.ts';
 import { tokenChecks } from './token-checks.ts';
 import { compareWithMokuro } from './run-mokuro.ts';
 import { gpuPlan } from './gpu-plan.ts';
 import { DEFAULT_BATCH_SIZE_CPU } from '../../src/recognizer/recognizer.ts';
 
-const PARTS = ['pipeline', 'gpu', 'recognizer', 'tokens', 'mokuro', 'children'] as const;
-const HELP = `Usage: npm run bench -- [--quick] [--pages N] [--crops N] [--rss-pages N] [--no-children] [--parts LIST]
+const PARTS = ['pipeline', 'gpu', 'recognizer', 'tokens', 'mokuro', 'cpu', 'children'] as const;
+const HELP = `Usage: npm run bench -- [--quick] [--pages N] [--crops N] [--rss-pages N] [--no-children] [--parts LIST] [--cpu-side-only]
   --quick        1 page, 4 crops, 20-page memory run: a smoke test, not the figures
   --pages N      workload pages for the pipeline run (default 6: every synthetic page once)
   --crops N      crops in the recogniser comparisons (default 16)
@@ -33,7 +35,9 @@ const HELP = `Usage: npm run bench -- [--quick] [--pages N] [--crops N] [--rss-p
   --parts LIST   comma-separated parts to run (default all): ${PARTS.join(', ')}
                  pipeline = the CPU production configuration; gpu = the GPU configuration's pipeline
                  (in-graph beam search) on CPU; tokens = token identity of the decoder paths;
-                 mokuro = Mokuro 0.2.5 (torch) vs the worker, uncapped, same pages and replicas`;
+                 mokuro = Mokuro 0.2.5 (torch) vs the worker, uncapped, same pages and replicas;
+                 cpu = the CPU ceiling (page threads, replayed models) and the event loop behind the API
+  --cpu-side-only  only the cpu part, merged into .cache/bench/last.json`;
 
 const { values } = parseArgs({
   options: {
@@ -43,6 +47,7 @@ const { values } = parseArgs({
     'rss-pages': { type: 'string' },
     'no-children': { type: 'boolean', default: false },
     parts: { type: 'string', default: PARTS.join(',') },
+    'cpu-side-only': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -58,6 +63,11 @@ const say = (line: string) => console.error(`[bench] ${line}`);
 const parts = new Set(values.parts.split(',').map((p) => p.trim()));
 for (const p of parts) if (!(PARTS as readonly string[]).includes(p)) throw new Error(`--parts: unknown part "${p}" (${PARTS.join(', ')})`);
 if (values['no-children']) parts.delete('children');
+
+if (values['cpu-side-only']) {
+  await mergeCpuSide(await runCpuSide(say));
+  process.exit(0);
+}
 
 const started = performance.now();
 const load_start = loadavg()[0];
@@ -136,6 +146,7 @@ const result: BenchResult = {
   mokuro,
   rss,
   cold_start,
+  cpu_side: parts.has('cpu') ? await runCpuSide(say) : undefined,
   checks: { rows: [] },
 };
 result.checks = checksOf(result);

@@ -1,3 +1,4 @@
+import type { CpuSideResult } from './cpu-side.ts';
 import type { BenchResult, CheckRow } from './report.ts';
 
 /** the performance targets the worker is held to (BENCHMARKS.md, "target" table) */
@@ -9,6 +10,9 @@ const MAX_JOB_RSS_MB = 2048;
 const MAX_PRODUCTION_OVER_MOKURO = 0.5;
 /** issue 18: host↔model traffic of the GPU configuration per page */
 const MAX_GPU_HOST_MB_PER_PAGE = 50;
+/** issue 19 */
+const MIN_THREAD_SPEEDUP = 1.7;
+const MAX_EVENT_LOOP_P99_MS = 50;
 
 const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
 
@@ -56,5 +60,23 @@ export function checksOf(r: Omit<BenchResult, 'checks'>): BenchResult['checks'] 
     const above = Number(r.rss.peak_above_models_mb);
     add(`peak RSS above loaded models, ${r.rss.pages}-page job (MB)`, above, `< ${MAX_JOB_RSS_MB}`, above < MAX_JOB_RSS_MB);
   }
-  return { ...values, rows };
+  const cpu = r.cpu_side ? cpuSideChecks(r.cpu_side) : undefined;
+  if (cpu) rows.push(...cpu.rows);
+  return { ...values, ...cpu?.values, rows };
+}
+
+/** issue 19's "Done when": the page threads scale, the main thread does not stall */
+export function cpuSideChecks(c: CpuSideResult): { values: Record<string, number>; rows: CheckRow[] } {
+  const speedup = Math.round((c.cpu_ceiling_pages_per_s_all_threads / c.cpu_ceiling_pages_per_s_1_thread) * 100) / 100;
+  return {
+    values: {
+      cpu_ceiling_pages_per_s_1_thread: c.cpu_ceiling_pages_per_s_1_thread,
+      cpu_ceiling_pages_per_s_all_threads: c.cpu_ceiling_pages_per_s_all_threads,
+      event_loop_p99_ms: c.event_loop_p99_ms,
+    },
+    rows: [
+      { name: `CPU ceiling, all threads ÷ 1 thread (${c.all_threads} threads)`, value: speedup, limit: `≥ ${MIN_THREAD_SPEEDUP}`, pass: speedup >= MIN_THREAD_SPEEDUP },
+      { name: `event loop p99 ms behind the local API (max ${c.event_loop_max_ms} ms)`, value: c.event_loop_p99_ms, limit: `≤ ${MAX_EVENT_LOOP_P99_MS}`, pass: c.event_loop_p99_ms <= MAX_EVENT_LOOP_P99_MS },
+    ],
+  };
 }

@@ -23,6 +23,8 @@ export interface PageEngine {
   decoder?: DecoderInfo;
   /** `real`, `stand-in` or `unverified` (MODELS_VERIFY=off with unpinned files); absent means standIn decides */
   weights?: 'real' | 'stand-in' | 'unverified';
+  /** pages a job should keep in the engine at once to keep it busy (threaded engine); default 2 */
+  pagesInFlight?: number;
 }
 
 /**

@@ -82,7 +82,8 @@ export async function processJob(req: JobRequest, deps: JobDeps, hooks: JobHooks
           : await engine.processPage(decoded.image, req.options, hooks.signal).catch((err: unknown) => toWorkerError(err)),
     }));
   };
-  const inFlight = Array.from({ length: Math.min(PAGES_IN_FLIGHT, total) }, (_, k) => attempt(k));
+  const ahead = engine.pagesInFlight ?? PAGES_IN_FLIGHT;
+  const inFlight = Array.from({ length: Math.min(ahead, total) }, (_, k) => attempt(k));
   /** a stopped job returns only once the pages still in flight have left the models (they see the signal) */
   const abort = async (e = cancelledError()) => {
     await Promise.all(inFlight);
@@ -91,7 +92,7 @@ export async function processJob(req: JobRequest, deps: JobDeps, hooks: JobHooks
   for (let i = 0; i < total; i++) {
     if (hooks.signal?.aborted) await abort();
     const { decoded, outcome } = await inFlight.shift()!;
-    if (i + PAGES_IN_FLIGHT < total) inFlight.push(attempt(i + PAGES_IN_FLIGHT));
+    if (i + ahead < total) inFlight.push(attempt(i + ahead));
     let page: MokuroPage | undefined;
     let error: PageError | undefined;
     try {

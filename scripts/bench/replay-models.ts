@@ -1,0 +1,115 @@
+/**
+ * Models that answer instantly from recorded outputs, so a run times only our own work (the CPU
+ * ceiling, issue 19). Loaded by the inference thread (InferenceThreadData.wrapModels): each session
+ * is wrapped; a run whose inputs (session, names, types, shapes, bytes) hash to a recorded one gets a
+ * copy of the recorded outputs, any other run goes to the real session once and is recorded. The
+ * hit/miss counts are answered on the `replay-models` BroadcastChannel.
+ */
+import { createHash } from 'node:crypto';
+import { BroadcastChannel } from 'node:worker_threads';
+import ort from 'onnxruntime-node';
+import type { LoadedModels } from '../../src/models/load-models.ts';
+import { REPEATED_INPUTS } from '../../src/pipeline/threads/remote-session.ts';
+import { sessionsOf } from '../../src/pipeline/threads/sessions-of.ts';
+
+export const REPLAY_CHANNEL = 'replay-models';
+export interface ReplayCounts {
+  hits: number;
+  misses: number;
+}
+
+/** inputs over this many bytes are keyed by a sample of their words (see `sampled`) */
+const SAMPLE_ABOVE = 1 << 20;
+const SAMPLES = 1 << 18;
+
+/**
+ * The key of a large input: its length and every k-th 32-bit word (k such that 256 Ki words are read),
+ * plus its first and last 64 kB whole. Hashing whole inputs (the decoder's 19 MB hidden states, again
+ * after every finished beam) made the replay, not our pipeline, the bottleneck of the timed run. Two
+ * different inputs agreeing on all sampled words would replay the wrong outputs: the timed run's
+ * documents are compared with the recording run's (cpu-side.ts), which would show it.
+ */
+function sampled(d: ArrayBufferView, hash: ReturnType<typeof createHash>): void {
+  const bytes = new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+  hash.update(`${bytes.length}:`).update(bytes.subarray(0, 65536)).update(bytes.subarray(bytes.length - 65536));
+  const words = d.byteOffset % 4 === 0 ? new Uint32Array(d.buffer, d.byteOffset, d.byteLength >> 2) : new Uint32Array(bytes.slice().buffer, 0, d.byteLength >> 2);
+  const step = Math.max(1, Math.floor(words.length / SAMPLES));
+  const picked = new Uint32Array(Math.ceil(words.length / step));
+  for (let i = 0, j = 0; i < words.length; i += step) picked[j++] = words[i];
+  hash.update(picked);
+}
+
+/**
+ * Digests of the inputs the inference thread was handed once and gets again, as the same object, at
+ * every decoder step of a batch (remote-session.ts REPEATED_INPUTS); it owns them, nothing changes them.
+ */
+const digests = new WeakMap<object, string>();
+
+function digestOf(name: string, d: ArrayBufferView): string {
+  let h = REPEATED_INPUTS.includes(name) ? digests.get(d) : undefined;
+  if (h) return h;
+  const hash = createHash('sha1');
+  sampled(d, hash);
+  h = hash.digest('hex');
+  if (REPEATED_INPUTS.includes(name)) digests.set(d, h);
+  return h;
+}
+
+function inputKey(session: string, feeds: Record<string, ort.Tensor>, fetches?: readonly string[]): string {
+  const hash = createHash('sha1').update(`${session}\n${fetches?.join(',') ?? '*'}\n`);
+  for (const [name, t] of Object.entries(feeds).sort(([a], [b]) => a.localeCompare(b))) {
+    hash.update(`${name}:${t.type}:${t.dims.join('x')}\n`);
+    const d = t.data;
+    if (!ArrayBuffer.isView(d)) hash.update(JSON.stringify(d));
+    else if (d.byteLength > SAMPLE_ABOVE) hash.update(digestOf(name, d));
+    else hash.update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+  }
+  return hash.digest('hex');
+}
+
+const copy = (out: Record<string, ort.Tensor>) =>
+  Object.fromEntries(Object.entries(out).map(([k, t]) => [k, new ort.Tensor(t.type, (t.data as Float32Array).slice() as never, t.dims)]));
+
+export async function wrapModels(models: LoadedModels): Promise<LoadedModels> {
+  const counts: ReplayCounts = { hits: 0, misses: 0 };
+  const recorded = new Map<string, Record<string, ort.Tensor>>();
+  const channel = new BroadcastChannel(REPLAY_CHANNEL);
+  channel.onmessage = (e) => {
+    if ((e as MessageEvent).data === 'counts') channel.postMessage({ ...counts });
+    if ((e as MessageEvent).data === 'reset') (counts.hits = 0), (counts.misses = 0);
+  };
+  (channel as unknown as { unref(): void }).unref();
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, session] of Object.entries(sessionsOf(models))) {
+    wrapped[name] = {
+      inputNames: session.inputNames,
+      outputNames: session.outputNames,
+      inputMetadata: session.inputMetadata,
+      outputMetadata: session.outputMetadata,
+      async run(feeds: Record<string, ort.Tensor>, fetches?: readonly string[]) {
+        const key = inputKey(name, feeds, fetches);
+        let out = recorded.get(key);
+        if (out) counts.hits++;
+        else {
+          counts.misses++;
+          out = fetches ? await session.run(feeds, fetches) : await session.run(feeds);
+          recorded.set(key, copy(out));
+        }
+        return copy(out);
+      },
+    };
+  }
+  return { ...models, ...wrapped } as LoadedModels;
+}
+
+/** From any thread: the replay counts of the inference thread. */
+export function replayCounts(): Promise<ReplayCounts> {
+  const channel = new BroadcastChannel(REPLAY_CHANNEL);
+  return new Promise((resolve) => {
+    channel.onmessage = (e) => {
+      const data = (e as MessageEvent).data as ReplayCounts | string;
+      if (typeof data === 'object') channel.close(), resolve(data);
+    };
+    channel.postMessage('counts');
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * The threaded engine's edges: a models folder that cannot load rejects with MODEL_LOAD as the
+ * in-thread start did; the threads' logs reach the main logger; a job cancelled mid-way stops with
+ * ABORTED and leaves the threads serving the next job; PAGE_THREADS' default. Stand-in models.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tinyModelsDir } from '../scripts/onnx/stand-in-fixture.ts';
+import { loadConfig } from '../src/config.ts';
+import { ProcessOutput } from '../src/contract/output.ts';
+import { createHandler } from '../src/handler/create-handler.ts';
+import { silentLogger } from '../src/logger.ts';
+import { syntheticPage } from './helpers/fixtures.ts';
+import { startThreadedEngine, type ThreadedEngine } from '../src/pipeline/threads/threaded-engine.ts';
+
+const page = (n: number) => ({ name: `p${n}.png`, data: readFileSync(syntheticPage(`page-00${(n % 6) + 1}.png`)).toString('base64') });
+const env = { EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greedy', STAND_IN_MODELS: 'never', ORT_INTRA_OP_THREADS: '1' };
+const engines: ThreadedEngine[] = [];
+afterAll(() => Promise.all(engines.map((e) => e.close())));
+
+describe('PAGE_THREADS', () => {
+  it('defaults to one thread per core but one, at least one; 0 is allowed', () => {
+    expect(loadConfig([], {}).ocr.pageThreads).toBe(Math.max(1, availableParallelism() - 1));
+    expect(loadConfig([], { PAGE_THREADS: '0' }).ocr.pageThreads).toBe(0);
+    expect(loadConfig([], { PAGE_THREADS: '6' }).ocr.pageThreads).toBe(6);
+    expect(() => loadConfig([], { PAGE_THREADS: '-1' })).toThrow(/PAGE_THREADS/);
+  });
+});
+
+describe('threaded engine', () => {
+  it('rejects with MODEL_LOAD when the models cannot load (the inference thread says why)', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'no-models-'));
+    const config = loadConfig([], { ...env, MODELS_DIR: empty });
+    const err = await startThreadedEngine(config, silentLogger(), { pageThreads: 1 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'WorkerError', code: 'MODEL_LOAD' });
+    expect((err as Error).message).toMatch(/detector|\.onnx/);
+  });
+
+  it('relays the threads\' logs, stops a cancelled job with ABORTED, then serves the next job', async () => {
+    const lines: { msg?: string; level: number }[] = [];
+    const log = pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(JSON.parse(chunk.toString())), done()) }));
+    const config = loadConfig([], { ...env, MODELS_DIR: tinyModelsDir() });
+    const loaded = await startThreadedEngine(config, log, { pageThreads: 2, tuning: { pageCacheEntries: 0 } });
+    engines.push(loaded);
+    expect(lines.some((l) => l.msg === 'models loaded' && l.level === 30)).toBe(true);
+
+    const handler = createHandler({ engine: Promise.resolve(loaded), config, log });
+    const controller = new AbortController();
+    const progress: number[] = [];
+    const stopped = await handler(
+      { id: 'stop', input: { type: 'process_batch', images: Array.from({ length: 12 }, (_, i) => page(i)) } },
+      { signal: controller.signal, progress: ({ pages_done }) => (progress.push(pages_done), controller.abort()) },
+    );
+    expect(stopped).toMatchObject({ code: 'ABORTED' });
+    expect(progress).toEqual([1]);
+
+    const next = ProcessOutput.parse(await handler({ id: 'next', input: { type: 'process_page', image: page(0).data } }));
+    expect(next.mokuro.pages[0].blocks.length).toBeGreaterThan(3);
+  });
+
+  it('holds at most 2 pages per thread over concurrent jobs, and finishes them all', async () => {
+    const config = loadConfig([], { ...env, MODELS_DIR: tinyModelsDir() });
+    const loaded = await startThreadedEngine(config, silentLogger(), { pageThreads: 1, tuning: { pageCacheEntries: 0 } });
+    engines.push(loaded);
+    const handler = createHandler({ engine: Promise.resolve(loaded), config, log: silentLogger() });
+    const held: number[] = [];
+    const job = (id: string) =>
+      handler({ id, input: { type: 'process_batch', images: Array.from({ length: 4 }, (_, i) => page(i)) } }, { progress: () => held.push(loaded.held()) });
+    const outs = (await Promise.all([job('a'), job('b'), job('c')])).map((r) => ProcessOutput.parse(r));
+    expect(outs.map((o) => [o.mokuro.pages.length, o.errors.length])).toEqual([[4, 0], [4, 0], [4, 0]]);
+    expect(held).toHaveLength(12);
+    expect(Math.max(...held)).toBeLessThanOrEqual(2);
+    expect(loaded.held()).toBe(0);
+  });
+});
