@@ -8,10 +8,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { freePort } from './helpers/free-port.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tinyModelsDir } from '../scripts/onnx/stand-in-fixture.ts';
 import { createGraph } from '../scripts/onnx/graph-builder.ts';
@@ -52,15 +52,6 @@ const env = (models: string, extra: Record<string, string> = {}) => ({
 
 const logLines = (text: string) =>
   text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 
 function started(args: string[], environment: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'handler.ts'), ...args], {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from './helpers/free-port.ts';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { SYNTHETIC_PAGES } from './helpers/fixtures.ts';
 
@@ -14,16 +14,6 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const PAGES = SYNTHETIC_PAGES;
 const modelsDir = mkdtempSync(path.join(tmpdir(), 'mokuro-sigterm-'));
 afterAll(() => rmSync(modelsDir, { recursive: true, force: true }));
-
-/** A port nobody uses right now (port 0 would hide the real one inside the child). */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
