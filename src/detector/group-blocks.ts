@@ -3,6 +3,7 @@
  * stray lines with ink into blocks, give empty YOLO blocks their own rectangle as a line, examine /
  * split / merge, sort, and widen English horizontal lines.
  */
+import { unionArea } from './union-area.ts';
 import type { Box, DetectedBlock, Quad } from './types.ts';
 import type { YoloBox } from './yolo-boxes.ts';
 import { adjustBox, newTextBlock, toDetectedBlock, type TextBlock } from './text-block.ts';
@@ -44,7 +45,7 @@ export function groupBlocks({ boxes, lines, mask, W, H }: GroupInput): DetectedB
     let best = -1;
     let bestIdx = -1;
     yolo.forEach((blk, jj) => {
-      const score = intersectionArea(blk.xyxy, [bx1, by1, bx2, by2]) / lineArea; // 0/0 = NaN never wins
+      const score = unionArea(blk.xyxy, [bx1, by1, bx2, by2]) / lineArea; // 0/0 = NaN never wins
       if (best < score) {
         best = score;
         bestIdx = jj;
@@ -94,16 +95,6 @@ function lineBox(line: Quad): Box {
     y2 = Math.max(y2, y);
   }
   return [x1, y1, x2, y2];
-}
-
-/** kha-white/comic-text-detector utils/imgproc_utils.py `union_area`, which despite its name returns the intersection area, or -1 when disjoint. */
-function intersectionArea(a: Box, b: Box): number {
-  const x1 = Math.max(a[0], b[0]);
-  const y1 = Math.max(a[1], b[1]);
-  const x2 = Math.min(a[2], b[2]);
-  const y2 = Math.min(a[3], b[3]);
-  if (y2 < y1 || x2 < x1) return -1;
-  return (y2 - y1) * (x2 - x1);
 }
 
 /** utils/textblock.py, English horizontal blocks: push each corner outwards along the block angle, clip to the page, truncate. */

@@ -8,6 +8,7 @@
 import type { RawImage } from '../image/raw-image.ts';
 import { components } from './mask-ops.ts';
 import { refineMask } from './refine-mask.ts';
+import { unionArea } from './union-area.ts';
 import type { Box } from './types.ts';
 
 /** mask level counted as text, both for clearing refined pixels and for the regions */
@@ -16,16 +17,6 @@ const LEVEL = 30;
 const MIN_AREA = 50;
 /** a region at least this much inside some block's box counts as detected */
 const COVERED = 0.5;
-
-/** `union_area` (utils/imgproc_utils.py): the boxes' intersection area, −1 when they do not meet. */
-function unionArea(a: Box, b: Box): number {
-  const x1 = Math.max(a[0], b[0]);
-  const y1 = Math.max(a[1], b[1]);
-  const x2 = Math.min(a[2], b[2]);
-  const y2 = Math.min(a[3], b[3]);
-  if (y2 < y1 || x2 < x1) return -1;
-  return (y2 - y1) * (x2 - x1);
-}
 
 /** Returns the page's refined mask including undetected text; `refined` is not modified. */
 export function refineUndetectedMask(page: RawImage, predMask: Uint8Array, refined: Uint8Array, boxes: readonly Box[]): Uint8Array {
