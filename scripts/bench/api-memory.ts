@@ -4,7 +4,8 @@
  * 19.5 MB `process_page` whose base64 decodes to zeros (passes the 20 MB body limit, fails fast as
  * IMAGE_DECODE). Before the memory bounds every finished job kept its whole request and the
  * process died of a V8 heap OOM after ~215 of them. Measures the server's RSS from /proc:
- * growth = RSS after every job is final − RSS once ready; peak = VmHWM − RSS once ready.
+ * growth = RSS once settled after every job is final (see settledRss) − RSS once ready, with the RSS
+ * at the moment the last job was final reported beside it; peak = VmHWM − RSS once ready.
  * Exits 1 when the server dies or grows by MAX_GROWTH_MB or more.
  *
  *   node --import tsx scripts/bench/api-memory.ts [--jobs 300]
@@ -56,6 +57,31 @@ function call(port: number, method: string, route: string, body?: Buffer): Promi
   });
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The server's RSS once it has settled after the flood: what it keeps, not the garbage it has yet to
+ * collect. At the last final status the V8 heap still holds the last few requests' dead strings until
+ * its next full GC (anywhere from +80 to +200 MB, whichever moment the sample falls on); V8's memory
+ * reducer collects them once allocation stops (about 8 s later). Settled = unchanged within 2 MB
+ * for SETTLE_STEADY_MS, sampled every 500 ms, no earlier than SETTLE_MIN_MS and no later than
+ * SETTLE_MAX_MS after the last job was final.
+ */
+const SETTLE_MIN_MS = 10_000;
+const SETTLE_STEADY_MS = 5_000;
+const SETTLE_MAX_MS = 30_000;
+async function settledRss(pid: number, alive: () => boolean): Promise<{ rss: number; hwm: number; after_s: number }> {
+  const t0 = Date.now();
+  let last = memoryOf(pid);
+  let steadySince = t0;
+  while (alive() && Date.now() - t0 < SETTLE_MAX_MS) {
+    await sleep(500);
+    const now = memoryOf(pid);
+    if (Math.abs(now.rss - last.rss) > 2 * MB) steadySince = Date.now();
+    last = now;
+    if (Date.now() - t0 >= SETTLE_MIN_MS && Date.now() - steadySince >= SETTLE_STEADY_MS) break;
+  }
+  return { ...last, after_s: Math.round((Date.now() - t0) / 1000) };
+}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { jobs: { type: 'string', default: '300' } } });
@@ -112,11 +138,16 @@ async function main(): Promise<number> {
         await sleep(50);
       }
     }
-    const end = memoryOf(pid);
+    const atLastFinal = memoryOf(pid).rss;
+    const settled = await settledRss(pid, alive);
     const health = await call(port, 'GET', '/health');
-    const growth = (end.rss - base) / MB;
-    const peak = (Math.max(end.hwm, maxRss) - base) / MB;
-    console.log(JSON.stringify({ jobs, accepted: ids.length, refused, final: codes, sent_ms: sent, rss_ready_mb: Math.round(base / MB), rss_growth_mb: Math.round(growth), peak_above_ready_mb: Math.round(peak), health: health.body.jobs }));
+    const growth = (settled.rss - base) / MB;
+    const peak = (Math.max(settled.hwm, maxRss) - base) / MB;
+    console.log(JSON.stringify({
+      jobs, accepted: ids.length, refused, final: codes, sent_ms: sent, rss_ready_mb: Math.round(base / MB),
+      rss_growth_mb: Math.round(growth), rss_growth_at_last_final_mb: Math.round((atLastFinal - base) / MB), settled_after_s: settled.after_s,
+      peak_above_ready_mb: Math.round(peak), health: health.body.jobs,
+    }));
     if (health.status !== 200) throw new Error('the server stopped answering');
     if (growth >= MAX_GROWTH_MB) throw new Error(`RSS grew by ${Math.round(growth)} MB, over ${MAX_GROWTH_MB} MB`);
     return 0;
