@@ -5,7 +5,7 @@ import { ERROR_CODES } from '../src/errors.ts';
 import { createHandler, type Handler } from '../src/handler/create-handler.ts';
 import type { LoadedEngine } from '../src/pipeline/load-engine.ts';
 import { silentLogger } from '../src/logger.ts';
-import type { PageEngine } from '../src/pipeline/page-engine.ts';
+import type { PageOcr } from '../src/pipeline/page-ocr.ts';
 import { buildApi } from '../src/runners/local-api/build-api.ts';
 import { FUZZ_LIMITS, fuzzJobs, prng, type FuzzJob } from './helpers/fuzz-jobs.ts';
 
@@ -27,7 +27,7 @@ const pristine = ownNames();
 const expectPrototypesUntouched = () => expect(ownNames()).toEqual(pristine);
 
 const reached: string[] = [];
-const engine: PageEngine = {
+const engine: PageOcr = {
   providers: { detector: 'cpu', encoder: 'cpu', decoder: 'cpu' },
   standIn: true,
   processPage: async () => {

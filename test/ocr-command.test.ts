@@ -14,7 +14,7 @@ import { createHandler } from '../src/handler/create-handler.ts';
 import { silentLogger } from '../src/logger.ts';
 import { loadModels } from '../src/models/load-models.ts';
 import { createOcrEngine } from '../src/pipeline/ocr-engine.ts';
-import type { PageEngine } from '../src/pipeline/page-engine.ts';
+import type { PageOcr } from '../src/pipeline/page-ocr.ts';
 import { buildApi } from '../src/runners/local-api/build-api.ts';
 import { renderPage } from './helpers/render-page.ts';
 import { makeZip } from './helpers/zip.ts';
@@ -33,7 +33,7 @@ const FOLDER_PAGES = [1, 2, 3, 4, 5, 9, 10, 11].map((n) => `p${fw(n)}.png`); // 
 const CBZ_PAGES = ['001.png', '002.png', '003.png', '010.png', '020.png', '100.png'];
 
 let template: string;
-let engine: PageEngine;
+let engine: PageOcr;
 let api: { base: string; close(): Promise<void> };
 const env = { EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greedy', ORT_INTRA_OP_THREADS: '1', PAGE_CACHE_ENTRIES: '0' };
 const config = loadConfig([], env);

@@ -5,7 +5,7 @@ import { MokuroVolume } from '../src/contract/mokuro.ts';
 import { PackedOutput, ProcessOutput } from '../src/contract/output.ts';
 import { createHandler, type Handler } from '../src/handler/create-handler.ts';
 import { silentLogger } from '../src/logger.ts';
-import type { PageEngine } from '../src/pipeline/page-engine.ts';
+import type { PageOcr } from '../src/pipeline/page-ocr.ts';
 import { startFakeS3 } from './helpers/fake-s3.ts';
 import { startLoopbackServer, type LoopbackServer } from './helpers/loopback-server.ts';
 import { blankPage } from './helpers/pages.ts';
@@ -15,7 +15,7 @@ import { lieAboutSizes, makeZip } from './helpers/zip.ts';
  * Whole volumes through the handler with a fake engine (fast, many pages): archives in every
  * form, URL inputs from a loopback server, the address policy, gzip output and the upload.
  */
-const fakeEngine: PageEngine = {
+const fakeEngine: PageOcr = {
   providers: { detector: 'cpu' },
   standIn: true,
   processPage: async () => ({ blocks: [], lines: 0, timings: { detector_ms: 1 } }),
@@ -210,7 +210,7 @@ describe('output', () => {
 
   it('"upload" to a refused endpoint fails the job before any page reaches the models', async () => {
     let pagesRun = 0;
-    const counting: PageEngine = { ...fakeEngine, processPage: async (...args) => (pagesRun++, fakeEngine.processPage(...args)) };
+    const counting: PageOcr = { ...fakeEngine, processPage: async (...args) => (pagesRun++, fakeEngine.processPage(...args)) };
     const handler = createHandler({ engine: Promise.resolve({ engine: counting, models: [] }), config: loadConfig([], {}), log: silentLogger() });
     const images = await Promise.all([1, 2, 3].map(async (w) => (await png(w)).toString('base64')));
     const input = { type: 'process_batch', images, upload: true };

@@ -3,11 +3,11 @@ import { blankPage } from '../../test/helpers/pages.ts';
 import { loadConfig } from '../config.ts';
 import { WorkerError } from '../errors.ts';
 import { silentLogger } from '../logger.ts';
-import type { PageEngine } from '../pipeline/page-engine.ts';
+import type { PageOcr } from '../pipeline/page-ocr.ts';
 import type { LoadedEngine } from '../pipeline/load-engine.ts';
 import { createHandler } from './create-handler.ts';
 
-const engine: PageEngine = {
+const engine: PageOcr = {
   providers: { detector: 'cpu', encoder: 'cpu', decoder: 'cpu' },
   standIn: false,
   processPage: async () => ({ blocks: [], lines: 0, timings: {} }),

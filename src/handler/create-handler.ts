@@ -7,7 +7,7 @@ import { MOKURO_FORMAT_VERSION } from '../contract/mokuro.ts';
 import type { HealthOutput, PackedOutput, ProcessOutput } from '../contract/output.ts';
 import { WorkerError, publicMessage, toWorkerError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { weightsOf } from '../pipeline/page-engine.ts';
+import { weightsOf } from '../pipeline/page-ocr.ts';
 import type { LoadedEngine } from '../pipeline/load-engine.ts';
 import { checkTarget, createHttpClient } from '../net/guarded-request.ts';
 import { createUrlPolicy } from '../net/url-policy.ts';

@@ -1,12 +1,12 @@
 import type { Config } from '../config.ts';
 import type { HealthOutput } from '../contract/output.ts';
 import type { Logger } from '../logger.ts';
-import type { PageEngine } from './page-engine.ts';
+import type { PageOcr } from './page-ocr.ts';
 import { startThreadedEngine, type ThreadedEngine } from './threads/threaded-engine.ts';
 
 /** The engine once models are loaded, with what `health` reports about them. */
 export interface LoadedEngine {
-  engine: PageEngine;
+  engine: PageOcr;
   models: HealthOutput['models'];
 }
 

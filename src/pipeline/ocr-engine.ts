@@ -17,7 +17,7 @@ import type { ProcessOptions } from '../contract/input.ts';
 import type { RawImage } from '../image/raw-image.ts';
 import { createCropBatcher, type CropTicket } from './crop-batcher.ts';
 import { withPageCache } from './page-cache.ts';
-import type { PageEngine, PageResult } from './page-engine.ts';
+import type { PageOcr, PageResult } from './page-ocr.ts';
 
 /** A model call that failed is an INFERENCE error of this page, not a crash of the job. */
 async function inference<T>(what: string, run: () => Promise<T>): Promise<T> {
@@ -42,7 +42,7 @@ export function createOcrEngine(
     /** pages remembered by content (page-cache.ts); default: PAGE_CACHE_ENTRIES from config, 0 = off */
     pageCacheEntries?: number;
   } = {},
-): PageEngine {
+): PageOcr {
   const { decode = {}, pageCacheEntries = config.ocr.pageCacheEntries } = tuning;
   const detector = createDetector(createDetectorRun(models.detector));
   const onGpu = models.info.providers.encoder !== 'cpu';
@@ -76,7 +76,7 @@ export function createOcrEngine(
   recognizer(config.ocr.decoding);
   const batcher = createCropBatcher(recognizer);
 
-  const engine: PageEngine = {
+  const engine: PageOcr = {
     providers: models.info.providers,
     standIn: models.info.standIn,
     decoder: { path: graphSearch || decoder.kind !== 'plain' ? 'kv' : 'plain', layout: graphSearch ? 'beam-search-op' : decoder.kind, loop: graphSearch ? 'onnx' : 'js' },

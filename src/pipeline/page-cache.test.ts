@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RawImage } from '../image/raw-image.ts';
-import type { PageEngine } from './page-engine.ts';
+import type { PageOcr } from './page-ocr.ts';
 import { withPageCache } from './page-cache.ts';
 import { blankPage } from '../../test/helpers/pages.ts';
 import { callsSeen, heldEngine } from '../../test/helpers/held-engine.ts';
@@ -11,7 +11,7 @@ import { processJob } from './process-job.ts';
 const page = (fill: number): RawImage => ({ data: new Uint8Array(4 * 4 * 3).fill(fill), width: 4, height: 4, channels: 3 });
 
 function countingEngine(fail = false) {
-  const engine: PageEngine & { calls: number } = {
+  const engine: PageOcr & { calls: number } = {
     calls: 0,
     providers: { detector: 'cpu' },
     standIn: true,
@@ -55,7 +55,7 @@ describe('page cache', () => {
 
 describe('page cache with jobs running side by side', () => {
   const noFetch = () => Promise.reject(new Error('no URL pages here'));
-  const job = async (engine: PageEngine, signal: AbortSignal) =>
+  const job = async (engine: PageOcr, signal: AbortSignal) =>
     processJob(
       { source: inlinePageSource([await blankPage(30, 40)], 'image', { client: noFetch, fetchAhead: 1, maxPageBytes: 1e7 }), options: {} },
       { engine, limits: { maxPages: 10, maxPageBytes: 1e7, maxPagePixels: 1e8, maxPageSide: 1e5 }, log: silentLogger(), workerVersion: 'test' },

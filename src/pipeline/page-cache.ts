@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { ProcessOptions } from '../contract/input.ts';
 import { WorkerError } from '../errors.ts';
 import type { RawImage } from '../image/raw-image.ts';
-import type { PageEngine, PageResult } from './page-engine.ts';
+import type { PageOcr, PageResult } from './page-ocr.ts';
 
 function pageKey(image: RawImage, options: ProcessOptions): string {
   const hash = createHash('sha256');
@@ -32,7 +32,7 @@ interface Entry {
 
 const cancelled = () => new WorkerError('ABORTED', 'job was cancelled');
 
-export function withPageCache(engine: PageEngine, maxEntries: number): PageEngine & { cacheSize(): number } {
+export function withPageCache(engine: PageOcr, maxEntries: number): PageOcr & { cacheSize(): number } {
   const cache = new Map<string, Entry>();
 
   const start = (key: string, image: RawImage, options: ProcessOptions): Entry => {

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { blankPage, truncatedJpeg } from '../../test/helpers/pages.ts';
 import { MokuroVolume } from '../contract/mokuro.ts';
 import { silentLogger } from '../logger.ts';
-import type { PageEngine } from './page-engine.ts';
+import type { PageOcr } from './page-ocr.ts';
 import { inlinePageSource } from '../sources/page-source.ts';
 import type { PageInput } from '../contract/input.ts';
 import { processJob } from './process-job.ts';
@@ -11,7 +11,7 @@ const noFetch = () => Promise.reject(new Error('no URL pages here'));
 const source = (pages: PageInput[], field: 'images' | 'image' = 'images') => inlinePageSource(pages, field, { client: noFetch, fetchAhead: 1, maxPageBytes: 1e7 });
 
 /** An engine that reports each page's size as one block, so tests can see which page went where. */
-const sizeEngine: PageEngine = {
+const sizeEngine: PageOcr = {
   providers: { detector: 'cpu' },
   standIn: true,
   async processPage(image) {
@@ -63,7 +63,7 @@ describe('processJob', () => {
 
   it('keeps the other pages when the engine fails on one', async () => {
     let calls = 0;
-    const flaky: PageEngine = {
+    const flaky: PageOcr = {
       ...sizeEngine,
       processPage: async (image, o) => {
         if (calls++ === 0) throw new Error('CUDA out of memory');
@@ -95,7 +95,7 @@ describe('processJob', () => {
     const ctl = new AbortController();
     const events: string[] = [];
     const release: (() => void)[] = [];
-    const held: PageEngine = {
+    const held: PageOcr = {
       ...sizeEngine,
       // each page stays in the models until the test releases it
       processPage: async (image, o, signal) => {

@@ -7,7 +7,7 @@ import { pixelBudget, type DecodedPage, type PageLimits } from '../image/decode-
 import type { Logger } from '../logger.ts';
 import type { PageSource } from '../sources/page-source.ts';
 import { checkPageCount } from './check-page-count.ts';
-import { weightsOf, type PageEngine } from './page-engine.ts';
+import { weightsOf, type PageOcr } from './page-ocr.ts';
 import { mokuroPage, mokuroVolume, uniquePaths, type VolumeFields } from './volume.ts';
 
 export interface JobRequest extends VolumeFields {
@@ -23,7 +23,7 @@ export interface JobHooks {
 }
 
 export interface JobDeps {
-  engine: PageEngine;
+  engine: PageOcr;
   /** `maxJobPixels`: the job's pixel budget (none when absent) */
   limits: Omit<PageLimits, 'budget'> & { maxPages: number; maxJobPixels?: number };
   log: Logger;

@@ -4,7 +4,7 @@ import { startLoopbackServer, type LoopbackServer } from '../../test/helpers/loo
 import { silentLogger } from '../logger.ts';
 import { createHttpClient } from '../net/guarded-request.ts';
 import { createUrlPolicy } from '../net/url-policy.ts';
-import type { PageEngine } from '../pipeline/page-engine.ts';
+import type { PageOcr } from '../pipeline/page-ocr.ts';
 import { processJob } from '../pipeline/process-job.ts';
 import { inlinePageSource } from './page-source.ts';
 
@@ -26,7 +26,7 @@ function expectFetch(n: number) {
  * has been requested (5 s at most, so a source that does not fetch ahead fails the order check
  * below instead of hanging).
  */
-const slowEngine: PageEngine = {
+const slowEngine: PageOcr = {
   providers: { detector: 'cpu' },
   standIn: true,
   async processPage(image) {

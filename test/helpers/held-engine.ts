@@ -1,5 +1,5 @@
 import { WorkerError } from '../../src/errors.ts';
-import type { PageEngine } from '../../src/pipeline/page-engine.ts';
+import type { PageOcr } from '../../src/pipeline/page-ocr.ts';
 
 /**
  * An engine whose page stays in the models until the test releases it, and that stops on its signal
@@ -9,7 +9,7 @@ export function heldEngine() {
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
   const started: AbortSignal[] = [];
-  const engine: PageEngine = {
+  const engine: PageOcr = {
     providers: { detector: 'cpu' },
     standIn: true,
     async processPage(image, _options, signal) {
@@ -22,7 +22,7 @@ export function heldEngine() {
 }
 
 /** Resolves the n-th time the wrapped engine is called, so the test knows both jobs hold the page. */
-export function callsSeen(engine: PageEngine, n: number): { engine: PageEngine; reached: Promise<void> } {
+export function callsSeen(engine: PageOcr, n: number): { engine: PageOcr; reached: Promise<void> } {
   let calls = 0;
   let reach!: () => void;
   const reached = new Promise<void>((r) => (reach = r));

@@ -11,7 +11,7 @@ import type { LoadedModels } from '../../models/load-models.ts';
 import { loadModels } from '../../models/load-models.ts';
 import { resolveModelsDir } from '../../models/resolve-models-dir.ts';
 import { warmUp } from '../../models/warm-up.ts';
-import type { DecoderInfo } from '../page-engine.ts';
+import type { DecoderInfo } from '../page-ocr.ts';
 import { createOcrEngine } from '../ocr-engine.ts';
 import { servePages } from './page-server.ts';
 import { serveSessions, shapeOf, type SessionShape } from './remote-session.ts';

@@ -1,12 +1,12 @@
 /**
  * The thread side of a page engine: pages come in as messages (`page`, `abort`), go through a
- * PageEngine of this thread, and their result or error goes back. An abort message aborts the page's
+ * PageOcr of this thread, and their result or error goes back. An abort message aborts the page's
  * own signal, so cancellation reaches the pipeline as it does in one thread.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ProcessOptions } from '../../contract/input.ts';
 import type { RawImage } from '../../image/raw-image.ts';
-import type { PageEngine, PageResult } from '../page-engine.ts';
+import type { PageOcr, PageResult } from '../page-ocr.ts';
 import { errorToWire, type WireError } from './wire.ts';
 import { post } from './post.ts';
 
@@ -16,7 +16,7 @@ export type PageRequest =
 
 export type PageReply = { type: 'page'; id: number; result: PageResult } | { type: 'page'; id: number; error: WireError };
 
-export function servePages(port: MessagePort, engine: PageEngine): void {
+export function servePages(port: MessagePort, engine: PageOcr): void {
   const running = new Map<number, AbortController>();
   port.on('message', (msg: PageRequest | { type: string }) => {
     if (msg.type === 'abort') return running.get((msg as { id: number }).id)?.abort();

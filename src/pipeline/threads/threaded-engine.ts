@@ -13,7 +13,7 @@ import type { HealthOutput } from '../../contract/output.ts';
 import type { RawImage } from '../../image/raw-image.ts';
 import type { Logger } from '../../logger.ts';
 import { withPageCache } from '../page-cache.ts';
-import type { PageEngine, PageResult } from '../page-engine.ts';
+import type { PageOcr, PageResult } from '../page-ocr.ts';
 import type { InferenceMessage, InferenceThreadData, ModelsShape, OcrTuning } from './inference-thread.ts';
 import type { PageReply } from './page-server.ts';
 import type { PageThreadData } from './page-thread.ts';
@@ -35,7 +35,7 @@ export interface ThreadedEngineOptions {
 
 /** load-engine.ts's LoadedEngine, and what only this engine has */
 export interface ThreadedEngine {
-  engine: PageEngine;
+  engine: PageOcr;
   models: HealthOutput['models'];
   close(): Promise<void>;
   /** pages the threads hold or are about to be given, over all jobs (at most PAGES_PER_THREAD each) */
@@ -198,7 +198,7 @@ export async function startThreadedEngine(config: Readonly<Config>, log: Logger,
     });
   };
 
-  const threaded: PageEngine = {
+  const threaded: PageOcr = {
     providers: models.info.providers,
     standIn: models.info.standIn,
     weights: models.info.weights,
