@@ -13,7 +13,7 @@ import { MokuroVolume } from '../src/contract/mokuro.ts';
 import { createHandler } from '../src/handler/create-handler.ts';
 import { silentLogger } from '../src/logger.ts';
 import { loadModels } from '../src/models/load-models.ts';
-import { createOcrEngine } from '../src/pipeline/ocr-engine.ts';
+import { createSessionPageOcr } from '../src/pipeline/create-session-page-ocr.ts';
 import type { PageOcr } from '../src/pipeline/page-ocr.ts';
 import { buildApi } from '../src/runners/local-api/build-api.ts';
 import { renderPage } from './helpers/render-page.ts';
@@ -53,7 +53,7 @@ beforeAll(async () => {
 
   const log = silentLogger();
   const models = await loadModels({ ...config.models, dir: tinyModelsDir() }, log);
-  engine = createOcrEngine(models, config);
+  engine = createSessionPageOcr(models, config);
   const handler = createHandler({ engine: Promise.resolve({ engine, models: [] }), config, log });
   const { app } = buildApi({ handler, log, concurrency: 2, maxQueue: 100, maxBodyBytes: 20 * 1024 * 1024 });
   await app.listen({ host: '127.0.0.1', port: 0 });

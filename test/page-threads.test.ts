@@ -12,7 +12,7 @@ import { ProcessOutput } from '../src/contract/output.ts';
 import { createHandler, type Handler } from '../src/handler/create-handler.ts';
 import { silentLogger } from '../src/logger.ts';
 import { loadModels } from '../src/models/load-models.ts';
-import { createOcrEngine } from '../src/pipeline/ocr-engine.ts';
+import { createSessionPageOcr } from '../src/pipeline/create-session-page-ocr.ts';
 import { syntheticPage } from './helpers/fixtures.ts';
 import { startThreadedEngine, type ThreadedEngine } from '../src/pipeline/threads/threaded-engine.ts';
 
@@ -40,7 +40,7 @@ async function threaded(pageThreads: number): Promise<string> {
 let single: string;
 beforeAll(async () => {
   const models = await loadModels(config.models, log);
-  single = await mokuroOf(createHandler({ engine: Promise.resolve({ engine: createOcrEngine(models, config, tuning), models: [] }), config, log }));
+  single = await mokuroOf(createHandler({ engine: Promise.resolve({ engine: createSessionPageOcr(models, config, tuning), models: [] }), config, log }));
   await models.release();
 }, 120_000);
 afterAll(() => Promise.all(engines.map((e) => e.close())));

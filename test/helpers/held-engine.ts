@@ -3,7 +3,7 @@ import type { PageOcr } from '../../src/pipeline/page-ocr.ts';
 
 /**
  * An engine whose page stays in the models until the test releases it, and that stops on its signal
- * as the real one does (ocr-engine.ts throws ABORTED between model runs).
+ * as the real one does (create-session-page-ocr.ts throws ABORTED between model runs).
  */
 export function heldEngine() {
   let release!: () => void;

@@ -33,7 +33,7 @@ async function inference<T>(what: string, run: () => Promise<T>): Promise<T> {
  * Mokuro's page OCR on the loaded sessions: detect blocks and lines, crop and chunk every line,
  * recognise all crops of the page in batches, and put the texts back per line.
  */
-export function createOcrEngine(
+export function createSessionPageOcr(
   models: LoadedModels,
   config: Readonly<Config>,
   tuning: {
@@ -76,7 +76,7 @@ export function createOcrEngine(
   recognizer(config.ocr.decoding);
   const batcher = createCropBatcher(recognizer);
 
-  const engine: PageOcr = {
+  const ocr: PageOcr = {
     providers: models.info.providers,
     standIn: models.info.standIn,
     decoder: { path: graphSearch || decoder.kind !== 'plain' ? 'kv' : 'plain', layout: graphSearch ? 'beam-search-op' : decoder.kind, loop: graphSearch ? 'onnx' : 'js' },
@@ -91,7 +91,7 @@ export function createOcrEngine(
       }
     },
   };
-  return pageCacheEntries > 0 ? withPageCache(engine, pageCacheEntries) : engine;
+  return pageCacheEntries > 0 ? withPageCache(ocr, pageCacheEntries) : ocr;
 
   async function ocrPage(image: RawImage, options: ProcessOptions, ticket: CropTicket, signal?: AbortSignal): Promise<PageResult> {
     const det = await inference('text detection', () =>
