@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import type { HealthOutput } from '../contract/output.ts';
 import type { Logger } from '../logger.ts';
 import type { PageOcr } from './page-ocr.ts';
-import { startThreadedEngine, type ThreadedEngine } from './threads/threaded-engine.ts';
+import { startThreadedPageOcr, type ThreadedPageOcr } from './threads/threaded-page-ocr.ts';
 
 /** The engine once models are loaded, with what `health` reports about them. */
 export interface LoadedEngine {
@@ -12,9 +12,9 @@ export interface LoadedEngine {
 
 /**
  * Start-up: an inference thread finds (or generates) the models, opens the sessions once and warms
- * them up; PAGE_THREADS page threads then run pages on them (threads/threaded-engine.ts). A model
+ * them up; PAGE_THREADS page threads then run pages on them (threads/threaded-page-ocr.ts). A model
  * that cannot load rejects with MODEL_LOAD, as before.
  */
-export function loadEngine(config: Readonly<Config>, log: Logger): Promise<ThreadedEngine> {
-  return startThreadedEngine(config, log, { pageThreads: config.ocr.pageThreads });
+export function loadEngine(config: Readonly<Config>, log: Logger): Promise<ThreadedPageOcr> {
+  return startThreadedPageOcr(config, log, { pageThreads: config.ocr.pageThreads });
 }

@@ -23,7 +23,7 @@ export interface PageOcr {
   decoder?: DecoderInfo;
   /** `real`, `stand-in` or `unverified` (MODELS_VERIFY=off with unpinned files); absent means standIn decides */
   weights?: 'real' | 'stand-in' | 'unverified';
-  /** pages a job should keep in it at once to keep it busy (threads/threaded-engine.ts); default 2 */
+  /** pages a job should keep in it at once to keep it busy (threads/threaded-page-ocr.ts); default 2 */
   pagesInFlight?: number;
 }
 

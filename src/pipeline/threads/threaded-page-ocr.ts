@@ -1,7 +1,7 @@
 /**
- * The OCR engine off the main thread. One inference thread owns the model sessions; PAGE_THREADS page
+ * Page OCR off the main thread. One inference thread owns the model sessions; PAGE_THREADS page
  * threads run the page pipeline on them (see page-thread.ts), or with PAGE_THREADS=0 the inference
- * thread runs the pipeline itself, as the single-threaded engine did. The main thread only decodes
+ * thread runs the pipeline itself, as the single-threaded page OCR did. The main thread only decodes
  * (sharp works on libuv's threads), hands pages over (their pixels moved, not copied) and keeps the
  * page cache, so the HTTP API, the RunPod job loop and its heartbeat never wait on a model run.
  */
@@ -25,7 +25,7 @@ import { errorFromWire, ownBuffer } from './wire.ts';
 /** pages one thread holds at once: one in its own code while the other waits on the models */
 export const PAGES_PER_THREAD = 2;
 
-export interface ThreadedEngineOptions {
+export interface ThreadedPageOcrOptions {
   /** page threads; 0 = the page pipeline in the inference thread */
   pageThreads: number;
   tuning?: OcrTuning;
@@ -34,7 +34,7 @@ export interface ThreadedEngineOptions {
 }
 
 /** load-engine.ts's LoadedEngine, and what only this engine has */
-export interface ThreadedEngine {
+export interface ThreadedPageOcr {
   engine: PageOcr;
   models: HealthOutput['models'];
   close(): Promise<void>;
@@ -69,7 +69,7 @@ function waitReady(worker: Worker): Promise<ModelsShape> {
   });
 }
 
-export async function startThreadedEngine(config: Readonly<Config>, log: Logger, opts: ThreadedEngineOptions): Promise<ThreadedEngine> {
+export async function startThreadedPageOcr(config: Readonly<Config>, log: Logger, opts: ThreadedPageOcrOptions): Promise<ThreadedPageOcr> {
   const { pageCacheEntries = config.ocr.pageCacheEntries, ...tuning } = opts.tuning ?? {};
   const pagesHere = opts.pageThreads === 0;
   const inference = spawnThread('./inference-thread.ts', {
