@@ -23,13 +23,13 @@ if (isMain && config.testInputRelaunch && config.testInput !== undefined) {
 
 const { createHandler } = await import('./src/handler/create-handler.ts');
 const { createLogger } = await import('./src/logger.ts');
-const { loadEngine } = await import('./src/pipeline/load-engine.ts');
+const { startWorker } = await import('./src/pipeline/start-worker.ts');
 const { serveApi } = await import('./src/runners/local-api/serve-api.ts');
 const { runOneShot } = await import('./src/runners/one-shot.ts');
 const { startRunpodWorker } = await import('./src/runners/runpod/start-runpod-worker.ts');
 
 const log = createLogger({ level: config.logLevel, runpod: config.runpodLogs, fd: config.mode === 'test' ? 2 : 1 });
-const engine = loadEngine(config, log);
+const engine = startWorker(config, log);
 
 export const handler: Handler = createHandler({ engine, config, log });
 

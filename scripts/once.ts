@@ -17,10 +17,10 @@ if (config.testInputRelaunch && config.testInput !== undefined) process.exit(awa
 
 const { createHandler } = await import('../src/handler/create-handler.ts');
 const { createLogger } = await import('../src/logger.ts');
-const { loadEngine } = await import('../src/pipeline/load-engine.ts');
+const { startWorker } = await import('../src/pipeline/start-worker.ts');
 const { runOneShot } = await import('../src/runners/one-shot.ts');
 const log = createLogger({ level: config.logLevel, fd: 2 });
-const engine = loadEngine(config, log);
+const engine = startWorker(config, log);
 const handler = createHandler({ engine, config, log });
 
 let mapped: MappedResult = {};

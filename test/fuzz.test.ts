@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { ERROR_CODES } from '../src/errors.ts';
 import { createHandler, type Handler } from '../src/handler/create-handler.ts';
-import type { LoadedEngine } from '../src/pipeline/load-engine.ts';
+import type { LoadedWorker } from '../src/pipeline/start-worker.ts';
 import { silentLogger } from '../src/logger.ts';
 import type { PageOcr } from '../src/pipeline/page-ocr.ts';
 import { buildApi } from '../src/runners/local-api/build-api.ts';
@@ -36,7 +36,7 @@ const engine: PageOcr = {
   },
 };
 const handler: Handler = createHandler({
-  engine: Promise.resolve<LoadedEngine>({ engine, models: [] }),
+  engine: Promise.resolve<LoadedWorker>({ engine, models: [] }),
   config: loadConfig([], FUZZ_LIMITS),
   log: silentLogger(),
 });

@@ -4,7 +4,7 @@ import { loadConfig } from '../config.ts';
 import { WorkerError } from '../errors.ts';
 import { silentLogger } from '../logger.ts';
 import type { PageOcr } from '../pipeline/page-ocr.ts';
-import type { LoadedEngine } from '../pipeline/load-engine.ts';
+import type { LoadedWorker } from '../pipeline/start-worker.ts';
 import { createHandler } from './create-handler.ts';
 
 const engine: PageOcr = {
@@ -12,9 +12,9 @@ const engine: PageOcr = {
   standIn: false,
   processPage: async () => ({ blocks: [], lines: 0, timings: {} }),
 };
-const loaded: LoadedEngine = { engine, models: [{ id: 'm', file: 'm.onnx', sha256: 'ab', verified: true }] };
+const loaded: LoadedWorker = { engine, models: [{ id: 'm', file: 'm.onnx', sha256: 'ab', verified: true }] };
 const config = loadConfig([], {});
-const make = (p: Promise<LoadedEngine>) => createHandler({ engine: p, config, log: silentLogger() });
+const make = (p: Promise<LoadedWorker>) => createHandler({ engine: p, config, log: silentLogger() });
 
 describe('handler', () => {
   it('answers health with the providers and models in use', async () => {
@@ -66,7 +66,7 @@ describe('handler', () => {
 
   it('checks every limit with its code and a message stating it; job limits even before models are ready', async () => {
     const env = { MAX_PAGES: '2', MAX_REQUEST_BYTES: '3000', MAX_PAGE_BYTES: '2000', MAX_PAGE_PIXELS: '10000', MAX_PAGE_SIDE: '200' };
-    const limited = (p: Promise<LoadedEngine>) => createHandler({ engine: p, config: loadConfig([], env), log: silentLogger() });
+    const limited = (p: Promise<LoadedWorker>) => createHandler({ engine: p, config: loadConfig([], env), log: silentLogger() });
     const loading = limited(new Promise(() => {}));
     const page = await blankPage(8, 8);
     expect(await loading({ input: { type: 'process_batch', images: [page, page, page] } })).toEqual({

@@ -8,7 +8,7 @@ import type { HealthOutput, PackedOutput, ProcessOutput } from '../contract/outp
 import { WorkerError, publicMessage, toWorkerError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { weightsOf } from '../pipeline/page-ocr.ts';
-import type { LoadedEngine } from '../pipeline/load-engine.ts';
+import type { LoadedWorker } from '../pipeline/start-worker.ts';
 import { checkTarget, createHttpClient } from '../net/guarded-request.ts';
 import { createUrlPolicy } from '../net/url-policy.ts';
 import { packOutput } from '../output/pack-output.ts';
@@ -46,9 +46,9 @@ export type Handler = (job: Job, ctx?: HandlerContext) => Promise<HandlerResult>
  * (also while models load or after they failed), and runs process jobs through the pipeline.
  * It never throws: every failure becomes `{ error, code }`.
  */
-export function createHandler(deps: { engine: Promise<LoadedEngine>; config: Readonly<Config>; log: Logger }): Handler {
+export function createHandler(deps: { engine: Promise<LoadedWorker>; config: Readonly<Config>; log: Logger }): Handler {
   const started = performance.now();
-  let loaded: LoadedEngine | undefined;
+  let loaded: LoadedWorker | undefined;
   let loadError: WorkerError | undefined;
   deps.engine.then(
     (e) => (loaded = e),

@@ -33,7 +33,7 @@ export interface ThreadedPageOcrOptions {
   wrapModels?: string;
 }
 
-/** load-engine.ts's LoadedEngine, and what only this engine has */
+/** start-worker.ts's LoadedWorker, and what only the threads have */
 export interface ThreadedPageOcr {
   engine: PageOcr;
   models: HealthOutput['models'];

@@ -4,8 +4,8 @@ import type { Logger } from '../logger.ts';
 import type { PageOcr } from './page-ocr.ts';
 import { startThreadedPageOcr, type ThreadedPageOcr } from './threads/threaded-page-ocr.ts';
 
-/** The engine once models are loaded, with what `health` reports about them. */
-export interface LoadedEngine {
+/** The worker once its models are loaded: its page OCR, and what `health` reports about the models. */
+export interface LoadedWorker {
   engine: PageOcr;
   models: HealthOutput['models'];
 }
@@ -15,6 +15,6 @@ export interface LoadedEngine {
  * them up; PAGE_THREADS page threads then run pages on them (threads/threaded-page-ocr.ts). A model
  * that cannot load rejects with MODEL_LOAD, as before.
  */
-export function loadEngine(config: Readonly<Config>, log: Logger): Promise<ThreadedPageOcr> {
+export function startWorker(config: Readonly<Config>, log: Logger): Promise<ThreadedPageOcr> {
   return startThreadedPageOcr(config, log, { pageThreads: config.ocr.pageThreads });
 }
