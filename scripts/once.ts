@@ -20,13 +20,13 @@ const { createLogger } = await import('../src/logger.ts');
 const { startWorker } = await import('../src/pipeline/start-worker.ts');
 const { runOneShot } = await import('../src/runners/one-shot.ts');
 const log = createLogger({ level: config.logLevel, fd: 2 });
-const engine = startWorker(config, log);
-const handler = createHandler({ engine, config, log });
+const worker = startWorker(config, log);
+const handler = createHandler({ worker, config, log });
 
 let mapped: MappedResult = {};
 const code = await runOneShot(
   handler,
-  { testInput: config.testInput, testInputFile: config.testInputFile, ready: engine, write: () => {}, onResult: (r) => (mapped = r) },
+  { testInput: config.testInput, testInputFile: config.testInputFile, ready: worker, write: () => {}, onResult: (r) => (mapped = r) },
   log,
 );
 if (mapped.error) {

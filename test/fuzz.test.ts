@@ -12,7 +12,7 @@ import { FUZZ_LIMITS, fuzzJobs, prng, type FuzzJob } from './helpers/fuzz-jobs.t
 /**
  * A seeded corpus of malformed jobs through the handler and through the local API on loopback:
  * every one answered with a coded error naming the field, no crash, no prototype pollution, and
- * memory bounded. The engine fails the test if any job gets that far (every job has a defect).
+ * memory bounded. The page OCR fails the test if any job gets that far (every job has a defect).
  */
 const SEED = 0x5eed_0008;
 const MB = 1024 * 1024;
@@ -27,16 +27,16 @@ const pristine = ownNames();
 const expectPrototypesUntouched = () => expect(ownNames()).toEqual(pristine);
 
 const reached: string[] = [];
-const engine: PageOcr = {
+const ocr: PageOcr = {
   providers: { detector: 'cpu', encoder: 'cpu', decoder: 'cpu' },
   standIn: true,
   processPage: async () => {
-    reached.push('engine');
+    reached.push('ocr');
     return { blocks: [], lines: 0, timings: {} };
   },
 };
 const handler: Handler = createHandler({
-  engine: Promise.resolve<LoadedWorker>({ engine, models: [] }),
+  worker: Promise.resolve<LoadedWorker>({ ocr, models: [] }),
   config: loadConfig([], FUZZ_LIMITS),
   log: silentLogger(),
 });

@@ -34,13 +34,13 @@ async function mokuroOf(handler: Handler): Promise<string> {
 async function threaded(pageThreads: number): Promise<string> {
   const loaded = await startThreadedPageOcr(config, log, { pageThreads, tuning });
   running.push(loaded);
-  return mokuroOf(createHandler({ engine: Promise.resolve(loaded), config, log }));
+  return mokuroOf(createHandler({ worker: Promise.resolve(loaded), config, log }));
 }
 
 let single: string;
 beforeAll(async () => {
   const models = await loadModels(config.models, log);
-  single = await mokuroOf(createHandler({ engine: Promise.resolve({ engine: createSessionPageOcr(models, config, tuning), models: [] }), config, log }));
+  single = await mokuroOf(createHandler({ worker: Promise.resolve({ ocr: createSessionPageOcr(models, config, tuning), models: [] }), config, log }));
   await models.release();
 }, 120_000);
 afterAll(() => Promise.all(running.map((t) => t.close())));

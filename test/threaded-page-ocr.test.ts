@@ -48,7 +48,7 @@ describe('threaded page OCR', () => {
     running.push(loaded);
     expect(lines.some((l) => l.msg === 'models loaded' && l.level === 30)).toBe(true);
 
-    const handler = createHandler({ engine: Promise.resolve(loaded), config, log });
+    const handler = createHandler({ worker: Promise.resolve(loaded), config, log });
     const controller = new AbortController();
     const progress: number[] = [];
     const stopped = await handler(
@@ -66,7 +66,7 @@ describe('threaded page OCR', () => {
     const config = loadConfig([], { ...env, MODELS_DIR: tinyModelsDir() });
     const loaded = await startThreadedPageOcr(config, silentLogger(), { pageThreads: 1, tuning: { pageCacheEntries: 0 } });
     running.push(loaded);
-    const handler = createHandler({ engine: Promise.resolve(loaded), config, log: silentLogger() });
+    const handler = createHandler({ worker: Promise.resolve(loaded), config, log: silentLogger() });
     const held: number[] = [];
     const job = (id: string) =>
       handler({ id, input: { type: 'process_batch', images: Array.from({ length: 4 }, (_, i) => page(i)) } }, { progress: () => held.push(loaded.held()) });

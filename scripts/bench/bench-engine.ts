@@ -160,6 +160,6 @@ export function benchHandler(models: BenchModels, o: BenchEngineOptions): Handle
   };
   if (o.loop === 'onnx' && !real.beamSearch) throw new Error('the GPU configuration needs kv/manga_ocr_beam_search.onnx beside the replicas');
   const config = benchConfig(o);
-  const engine = createSessionPageOcr(timed, config, { decode: { maxNewTokens: o.tokens ?? TOKENS_PER_LINE }, pageCacheEntries: 0 });
-  return createHandler({ engine: Promise.resolve({ engine, models: [] }), config, log: silentLogger() });
+  const ocr = createSessionPageOcr(timed, config, { decode: { maxNewTokens: o.tokens ?? TOKENS_PER_LINE }, pageCacheEntries: 0 });
+  return createHandler({ worker: Promise.resolve({ ocr, models: [] }), config, log: silentLogger() });
 }

@@ -64,7 +64,7 @@ async function ceiling(threads: number, say: (s: string) => void): Promise<{ pag
   const log = silentLogger();
   const loaded = await startThreadedPageOcr(config, log, { pageThreads: threads, tuning, wrapModels: REPLAY });
   try {
-    const handler = createHandler({ engine: Promise.resolve(loaded), config, log });
+    const handler = createHandler({ worker: Promise.resolve(loaded), config, log });
     const job = batchJob(loadWorkload(PAGES), 'ceiling');
     say(`ceiling, ${threads} page thread(s): recording the models' outputs`);
     ProcessOutput.parse(await handler(job));
@@ -89,7 +89,7 @@ export async function eventLoopDelay(say: (s: string) => void): Promise<{ p99: n
   const config = { ...base, api: { ...base.api, port: 0, host: '127.0.0.1' } } as Readonly<Config>;
   const log = silentLogger();
   const loaded = await startThreadedPageOcr(config, log, { pageThreads: config.ocr.pageThreads, tuning });
-  const server = await serveApi(createHandler({ engine: Promise.resolve(loaded), config, log }), config, log, () => true);
+  const server = await serveApi(createHandler({ worker: Promise.resolve(loaded), config, log }), config, log, () => true);
   try {
     const url = `http://127.0.0.1:${server.port}`;
     const job = batchJob(loadWorkload(PAGES), 'event-loop');

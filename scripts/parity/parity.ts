@@ -83,7 +83,7 @@ function workerConfig(models: string) {
 async function runWorker(models: string, pages: string[]): Promise<ProcessOutput> {
   const config = workerConfig(models);
   const log = createLogger({ level: 'warn', fd: 2 });
-  const handler = createHandler({ engine: startWorker(config, log), config, log });
+  const handler = createHandler({ worker: startWorker(config, log), config, log });
   const images = pages.map((p) => ({ name: path.basename(p), data: readFileSync(p).toString('base64') }));
   const result = await handler({ id: 'parity', input: { type: 'process_batch', images, options: { tile_tall_pages: false } } });
   if ('error' in result) throw new Error(`the worker failed the job: ${result.error}`);

@@ -24,10 +24,10 @@ function diskPageSource(pages: readonly VolumePage[]): PageSource {
 }
 
 /**
- * OCR in this process through the worker's own page loop (process-job.ts) and engine: the models
+ * OCR in this process through the worker's own page loop (process-job.ts) and page OCR: the models
  * are loaded once by the caller and serve every volume of the run.
  */
-export function localBackend(engine: PageOcr, limits: PageLimits & { maxPages: number }, log: Logger): OcrBackend {
+export function localBackend(ocr: PageOcr, limits: PageLimits & { maxPages: number }, log: Logger): OcrBackend {
   return {
     async run(work, onPage, signal) {
       for (let start = 0; start < work.pages.length && !signal.aborted; start += PAGES_PER_JOB) {
@@ -36,7 +36,7 @@ export function localBackend(engine: PageOcr, limits: PageLimits & { maxPages: n
         try {
           await processJob(
             { source: diskPageSource(pages), options: {}, title: work.title, volume: work.volume, title_uuid: work.title_uuid, volume_uuid: work.volume_uuid },
-            { engine, limits, log, workerVersion: WORKER_VERSION },
+            { ocr, limits, log, workerVersion: WORKER_VERSION },
             {
               signal,
               onPage: ({ index, page, error }) => {

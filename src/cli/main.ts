@@ -52,9 +52,9 @@ async function main(): Promise<number> {
         onRetry: hooks.onRetry,
       });
     }
-    const { engine } = await startWorker(config, log);
-    if (engine.standIn) process.stdout.write('NOTE: STAND-IN models (random weights): block positions come from ink, the text is not real OCR.\n');
-    return localBackend(engine, config.limits, log);
+    const { ocr } = await startWorker(config, log);
+    if (ocr.standIn) process.stdout.write('NOTE: STAND-IN models (random weights): block positions come from ink, the text is not real OCR.\n');
+    return localBackend(ocr, config.limits, log);
   };
 
   const summary = await runOcr({

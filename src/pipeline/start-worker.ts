@@ -6,7 +6,7 @@ import { startThreadedPageOcr, type ThreadedPageOcr } from './threads/threaded-p
 
 /** The worker once its models are loaded: its page OCR, and what `health` reports about the models. */
 export interface LoadedWorker {
-  engine: PageOcr;
+  ocr: PageOcr;
   models: HealthOutput['models'];
 }
 

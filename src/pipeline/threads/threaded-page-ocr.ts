@@ -35,7 +35,7 @@ export interface ThreadedPageOcrOptions {
 
 /** start-worker.ts's LoadedWorker, and what only the threads have */
 export interface ThreadedPageOcr {
-  engine: PageOcr;
+  ocr: PageOcr;
   models: HealthOutput['models'];
   close(): Promise<void>;
   /** pages the threads hold or are about to be given, over all jobs (at most PAGES_PER_THREAD each) */
@@ -206,6 +206,6 @@ export async function startThreadedPageOcr(config: Readonly<Config>, log: Logger
     pagesInFlight: lanes.length * PAGES_PER_THREAD,
     processPage,
   };
-  const engine = pageCacheEntries > 0 ? Object.assign(withPageCache(threaded, pageCacheEntries), { pagesInFlight: threaded.pagesInFlight }) : threaded;
-  return { engine, models: models.files, close, held: () => taken };
+  const ocr = pageCacheEntries > 0 ? Object.assign(withPageCache(threaded, pageCacheEntries), { pagesInFlight: threaded.pagesInFlight }) : threaded;
+  return { ocr, models: models.files, close, held: () => taken };
 }
