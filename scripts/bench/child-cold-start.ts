@@ -6,7 +6,7 @@ import { silentLogger } from '../../src/logger.ts';
 import { loadModels } from '../../src/models/load-models.ts';
 import { warmUp } from '../../src/models/warm-up.ts';
 import { createSessionPageOcr } from '../../src/pipeline/create-session-page-ocr.ts';
-import { benchConfig } from './bench-engine.ts';
+import { benchConfig } from './bench-setup.ts';
 import { MODEL_DIRS, replicaModelsDir } from './bench-models.ts';
 
 const imported = performance.now();

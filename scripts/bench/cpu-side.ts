@@ -15,7 +15,7 @@ import { createHandler } from '../../src/handler/create-handler.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { serveApi } from '../../src/runners/local-api/serve-api.ts';
 import { startThreadedPageOcr } from '../../src/pipeline/threads/threaded-page-ocr.ts';
-import { TOKENS_PER_LINE } from './bench-engine.ts';
+import { TOKENS_PER_LINE } from './bench-setup.ts';
 import { replayCounts } from './replay-models.ts';
 import { batchJob, loadWorkload } from './workload.ts';
 

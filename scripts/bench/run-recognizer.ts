@@ -12,7 +12,7 @@ import { createDecoder, createEncoder } from '../../src/recognizer/manga-ocr-ses
 import { createNativeLogSumExp } from '../../src/recognizer/log-sum-exp.ts';
 import { createRecognizer } from '../../src/recognizer/recognizer.ts';
 import { createGraphSearch } from '../../src/recognizer/graph-beam-search.ts';
-import { TOKENS_PER_LINE, benchConfig, decoderSessions, lineFinder, type BenchModels, type LineOutputs } from './bench-engine.ts';
+import { TOKENS_PER_LINE, benchConfig, decoderSessions, lineFinder, type BenchModels, type LineOutputs } from './bench-setup.ts';
 import type { ModelClock } from './model-clock.ts';
 import type { WorkloadPage } from './workload.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The OCR engine the benchmark times: the real-size stand-ins (real architectures, random weights)
+ * The setup the benchmark times: the real-size stand-ins (real architectures, random weights)
  * behind the production wiring (createSessionPageOcr, createHandler). Random detector weights find no
  * text, so the detector here is a pair: the real-size network runs (its cost is what we time) and
  * the tiny ink-responsive stand-in supplies the blocks and lines that define the crops. The tiny
@@ -24,7 +24,7 @@ import type { ModelClock } from './model-clock.ts';
  */
 export const TOKENS_PER_LINE = 20;
 
-export interface BenchEngineOptions {
+export interface BenchOptions {
   decoding: 'beam' | 'greedy';
   /**
    * false: production's plain decoder, every step re-runs the prefix (the pinned export has no KV
@@ -68,7 +68,7 @@ export interface BenchModels {
 }
 
 /**
- * Open the real-size sessions once; engines for each setting are then cheap to build. With the
+ * Open the real-size sessions once; a handler for each setting is then cheap to build. With the
  * replicas (bench-models.ts), their KV export is the KV pair, as in the Docker image, and the
  * in-graph search is loaded too (it runs on CPU here); without them, the generated stand-ins and a
  * generated KV pair.
@@ -147,7 +147,7 @@ function pairedDetector(real: ort.InferenceSession, findLines: ReturnType<typeof
   });
 }
 
-export function benchHandler(models: BenchModels, o: BenchEngineOptions): Handler {
+export function benchHandler(models: BenchModels, o: BenchOptions): Handler {
   const { real, lines } = models;
   const { clock } = o;
   const timed: LoadedModels = {
