@@ -34,19 +34,19 @@ export function readPages(paths: readonly string[]): PageFile[] {
   return pages;
 }
 
-export interface PageCrops {
+export interface PageFileCrops {
   page: string;
   crops: RawImage[];
 }
 
-export async function pageCrops(pages: readonly PageFile[], detectorFile: string): Promise<PageCrops[]> {
+export async function cropPageFiles(pages: readonly PageFile[], detectorFile: string): Promise<PageFileCrops[]> {
   const session = await ort.InferenceSession.create(detectorFile);
   const detector = createDetector(async (tensor, size) => {
     const out = await session.run({ images: new ort.Tensor('float32', tensor, [1, 3, size, size]) }, ['blk', 'seg', 'det']);
     return { blk: out.blk.data as Float32Array, seg: out.seg.data as Float32Array, det: out.det.data as Float32Array, size };
   });
   const limits = loadConfig([], {}).limits;
-  const result: PageCrops[] = [];
+  const result: PageFileCrops[] = [];
   try {
     for (const [i, p] of pages.entries()) {
       const { image } = await decodePageBytes(p.bytes, p.name, i, p.name, limits);
