@@ -4,7 +4,7 @@
  * sizes, and Mokuro's one call per chunk vs our batching. Every line decodes TOKENS_PER_LINE tokens.
  */
 import ort from 'onnxruntime-node';
-import { pageChunks } from '../../src/crop/page-chunks.ts';
+import { pageCrops } from '../../src/crop/page-crops.ts';
 import { createDetector } from '../../src/detector/detect-page.ts';
 import { decodePageBytes } from '../../src/image/decode-page.ts';
 import type { RawImage } from '../../src/image/raw-image.ts';
@@ -49,7 +49,7 @@ export async function workloadCrops(pages: readonly WorkloadPage[], lines: ort.I
   for (const [i, p] of pages.entries()) {
     const { image } = await decodePageBytes(p.bytes, p.name, i, `images[${i}]`, limits);
     const det = await detector.detect(image, { channelOrder: 'bgr' });
-    crops.push(...pageChunks(image, det.mask, det.blocks).crops);
+    crops.push(...pageCrops(image, det.mask, det.blocks).crops);
   }
   return crops;
 }

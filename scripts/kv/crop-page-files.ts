@@ -1,13 +1,13 @@
 /**
  * Line crops of pages as the pipeline cuts them: decode, detect with the given detector session,
- * chunk every line (src/crop/page-chunks.ts). Pages are PNG/JPEG files, folders of them, or a
+ * chunk every line (src/crop/page-crops.ts). Pages are PNG/JPEG files, folders of them, or a
  * RunPod test input (`test_input.json`, whose `input.image` is base64).
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { loadConfig } from '../../src/config.ts';
-import { pageChunks } from '../../src/crop/page-chunks.ts';
+import { pageCrops } from '../../src/crop/page-crops.ts';
 import { createDetector } from '../../src/detector/detect-page.ts';
 import { decodePageBytes } from '../../src/image/decode-page.ts';
 import type { RawImage } from '../../src/image/raw-image.ts';
@@ -51,7 +51,7 @@ export async function cropPageFiles(pages: readonly PageFile[], detectorFile: st
     for (const [i, p] of pages.entries()) {
       const { image } = await decodePageBytes(p.bytes, p.name, i, p.name, limits);
       const det = await detector.detect(image, { channelOrder: 'bgr' });
-      result.push({ page: p.name, crops: pageChunks(image, det.mask, det.blocks).crops });
+      result.push({ page: p.name, crops: pageCrops(image, det.mask, det.blocks).crops });
     }
   } finally {
     await session.release();

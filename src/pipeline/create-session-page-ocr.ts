@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config.ts';
 import type { MokuroBlock } from '../contract/mokuro.ts';
-import { lineTexts, pageChunks } from '../crop/page-chunks.ts';
+import { lineTexts, pageCrops } from '../crop/page-crops.ts';
 import { createDetector } from '../detector/detect-page.ts';
 import { createDetectorRun } from '../detector/detector-session.ts';
 import { WorkerError, isWorkerError, throwIfCancelled } from '../errors.ts';
@@ -99,7 +99,7 @@ export function createSessionPageOcr(
     );
     throwIfCancelled(signal);
     const t0 = performance.now();
-    const { crops, spans } = pageChunks(image, det.mask, det.blocks);
+    const { crops, spans } = pageCrops(image, det.mask, det.blocks);
     const crop_ms = performance.now() - t0;
     const { texts, stats } = await inference('text recognition', () =>
       ticket.recognise(crops, options.decoding ?? config.ocr.decoding, signal),
