@@ -23,15 +23,15 @@ if (isMain && config.testInputRelaunch && config.testInput !== undefined) {
 
 const { createHandler } = await import('./src/handler/create-handler.ts');
 const { createLogger } = await import('./src/logger.ts');
-const { loadEngine } = await import('./src/pipeline/load-engine.ts');
+const { startWorker } = await import('./src/pipeline/start-worker.ts');
 const { serveApi } = await import('./src/runners/local-api/serve-api.ts');
 const { runOneShot } = await import('./src/runners/one-shot.ts');
 const { startRunpodWorker } = await import('./src/runners/runpod/start-runpod-worker.ts');
 
 const log = createLogger({ level: config.logLevel, runpod: config.runpodLogs, fd: config.mode === 'test' ? 2 : 1 });
-const engine = loadEngine(config, log);
+const worker = startWorker(config, log);
 
-export const handler: Handler = createHandler({ engine, config, log });
+export const handler: Handler = createHandler({ worker, config, log });
 
 /** Resolves on the first SIGTERM or SIGINT (RunPod stops containers with SIGTERM). */
 function stopSignal(): Promise<NodeJS.Signals> {
@@ -45,7 +45,7 @@ async function main(): Promise<number> {
   if (config.models.requireGpu) {
     // a GPU endpoint that would crawl on CPU must fail its start, whatever the mode
     try {
-      await engine;
+      await worker;
     } catch (err) {
       log.fatal({ err: (err as Error).message }, 'REQUIRE_GPU: cannot start');
       return 1;
@@ -53,10 +53,10 @@ async function main(): Promise<number> {
   }
   switch (config.mode) {
     case 'test':
-      return runOneShot(handler, { testInput: config.testInput, testInputFile: config.testInputFile, ready: engine }, log);
+      return runOneShot(handler, { testInput: config.testInput, testInputFile: config.testInputFile, ready: worker }, log);
     case 'serve-api': {
       let ready = false;
-      engine.then(() => (ready = true), () => undefined);
+      worker.then(() => (ready = true), () => undefined);
       const server = await serveApi(handler, config, log, () => ready);
       await stopSignal();
       log.info('stopping: finishing running jobs');
@@ -66,13 +66,13 @@ async function main(): Promise<number> {
     case 'worker': {
       // Cloud mode takes no job before the models are ready. If they cannot load, every job would
       // fail: exit 1 so RunPod flags and restarts the worker (runpod-python crashes at import then).
-      const worker = startRunpodWorker({ handler, config, log, ready: engine });
+      const runpod = startRunpodWorker({ handler, config, log, ready: worker });
       void stopSignal().then((signal) => {
         log.info({ signal }, 'stopping: finishing running jobs');
-        return worker.stop();
+        return runpod.stop();
       });
       try {
-        await worker.done;
+        await runpod.done;
       } catch (err) {
         log.fatal({ err }, 'models failed to load; exiting so that RunPod restarts this worker');
         return 1;

@@ -5,7 +5,7 @@ answered by the ONNX stand-in that finds the lines).
 
 So that both sides pay for the same detector, `--detector-cost FILE` also runs a real-size detector ONNX
 model on Mokuro's own input tensor at every page (its outputs dropped), as the worker's benchmark does
-(scripts/bench/bench-engine.ts pairedDetector). The first page is run once untimed (lazy allocations).
+(scripts/bench/bench-setup.ts pairedDetector). The first page is run once untimed (lazy allocations).
 
 Usage: python oracle/time_mokuro.py --models DIR [--detector-cost FILE] [--threads N] PAGE...
 Prints one JSON line: {pages, lines, wall_s, pages_per_s, page_s: [...], threads}.

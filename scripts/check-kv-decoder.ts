@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import ort from 'onnxruntime-node';
 import { MAX_LENGTH } from '../src/recognizer/decoding.ts';
 import { compareTokens, graphSearch, jsSearch } from './kv/compare-decoders.ts';
-import { pageCrops, readPages } from './kv/page-crops.ts';
+import { cropPageFiles, readPages } from './kv/crop-page-files.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -53,7 +53,7 @@ const dir = values.models;
 const open = (file: string) => ort.InferenceSession.create(join(dir, file));
 const say = (line: string) => console.error(`[check-kv-decoder] ${line}`);
 
-const pages = await pageCrops(readPages(positionals), values.detector ?? join(dir, 'comictextdetector.pt.onnx'));
+const pages = await cropPageFiles(readPages(positionals), values.detector ?? join(dir, 'comictextdetector.pt.onnx'));
 say(`${pages.length} pages, ${pages.reduce((n, p) => n + p.crops.length, 0)} line crops`);
 const encoder = await open('encoder_model.onnx');
 const kv = { decoder: await open('kv/decoder_model.onnx'), decoderWithPast: await open('kv/decoder_with_past_model.onnx') };

@@ -17,16 +17,16 @@ if (config.testInputRelaunch && config.testInput !== undefined) process.exit(awa
 
 const { createHandler } = await import('../src/handler/create-handler.ts');
 const { createLogger } = await import('../src/logger.ts');
-const { loadEngine } = await import('../src/pipeline/load-engine.ts');
+const { startWorker } = await import('../src/pipeline/start-worker.ts');
 const { runOneShot } = await import('../src/runners/one-shot.ts');
 const log = createLogger({ level: config.logLevel, fd: 2 });
-const engine = loadEngine(config, log);
-const handler = createHandler({ engine, config, log });
+const worker = startWorker(config, log);
+const handler = createHandler({ worker, config, log });
 
 let mapped: MappedResult = {};
 const code = await runOneShot(
   handler,
-  { testInput: config.testInput, testInputFile: config.testInputFile, ready: engine, write: () => {}, onResult: (r) => (mapped = r) },
+  { testInput: config.testInput, testInputFile: config.testInputFile, ready: worker, write: () => {}, onResult: (r) => (mapped = r) },
   log,
 );
 if (mapped.error) {

@@ -3,16 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { ERROR_CODES } from '../src/errors.ts';
 import { createHandler, type Handler } from '../src/handler/create-handler.ts';
-import type { LoadedEngine } from '../src/pipeline/load-engine.ts';
+import type { LoadedWorker } from '../src/pipeline/start-worker.ts';
 import { silentLogger } from '../src/logger.ts';
-import type { PageEngine } from '../src/pipeline/page-engine.ts';
+import type { PageOcr } from '../src/pipeline/page-ocr.ts';
 import { buildApi } from '../src/runners/local-api/build-api.ts';
 import { FUZZ_LIMITS, fuzzJobs, prng, type FuzzJob } from './helpers/fuzz-jobs.ts';
 
 /**
  * A seeded corpus of malformed jobs through the handler and through the local API on loopback:
  * every one answered with a coded error naming the field, no crash, no prototype pollution, and
- * memory bounded. The engine fails the test if any job gets that far (every job has a defect).
+ * memory bounded. The page OCR fails the test if any job gets that far (every job has a defect).
  */
 const SEED = 0x5eed_0008;
 const MB = 1024 * 1024;
@@ -27,16 +27,16 @@ const pristine = ownNames();
 const expectPrototypesUntouched = () => expect(ownNames()).toEqual(pristine);
 
 const reached: string[] = [];
-const engine: PageEngine = {
+const ocr: PageOcr = {
   providers: { detector: 'cpu', encoder: 'cpu', decoder: 'cpu' },
   standIn: true,
   processPage: async () => {
-    reached.push('engine');
+    reached.push('ocr');
     return { blocks: [], lines: 0, timings: {} };
   },
 };
 const handler: Handler = createHandler({
-  engine: Promise.resolve<LoadedEngine>({ engine, models: [] }),
+  worker: Promise.resolve<LoadedWorker>({ ocr, models: [] }),
   config: loadConfig([], FUZZ_LIMITS),
   log: silentLogger(),
 });

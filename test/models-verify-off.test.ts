@@ -18,7 +18,7 @@ import { createGraph } from '../scripts/onnx/graph-builder.ts';
 import { ENCODER_IO } from '../scripts/onnx/model-io.ts';
 import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/logger.ts';
-import { loadEngine } from '../src/pipeline/load-engine.ts';
+import { startWorker } from '../src/pipeline/start-worker.ts';
 import { startFakeRunpod } from './helpers/fake-runpod-server.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -196,7 +196,7 @@ function encoderForChannels(channels: number, declared = ENCODER_IO.inputs[0].di
 }
 
 const startWith = (models: string) =>
-  loadEngine(loadConfig([], env(models), ROOT), silentLogger());
+  startWorker(loadConfig([], env(models), ROOT), silentLogger());
 
 describe('a model of the wrong geometry fails the start with MODEL_LOAD naming the tensor and size', () => {
   it('an encoder giving 50 tokens', async () => {

@@ -13,8 +13,8 @@ import { MokuroVolume } from '../src/contract/mokuro.ts';
 import { createHandler } from '../src/handler/create-handler.ts';
 import { silentLogger } from '../src/logger.ts';
 import { loadModels } from '../src/models/load-models.ts';
-import { createOcrEngine } from '../src/pipeline/ocr-engine.ts';
-import type { PageEngine } from '../src/pipeline/page-engine.ts';
+import { createSessionPageOcr } from '../src/pipeline/create-session-page-ocr.ts';
+import type { PageOcr } from '../src/pipeline/page-ocr.ts';
 import { buildApi } from '../src/runners/local-api/build-api.ts';
 import { renderPage } from './helpers/render-page.ts';
 import { makeZip } from './helpers/zip.ts';
@@ -33,7 +33,7 @@ const FOLDER_PAGES = [1, 2, 3, 4, 5, 9, 10, 11].map((n) => `p${fw(n)}.png`); // 
 const CBZ_PAGES = ['001.png', '002.png', '003.png', '010.png', '020.png', '100.png'];
 
 let template: string;
-let engine: PageEngine;
+let ocr: PageOcr;
 let api: { base: string; close(): Promise<void> };
 const env = { EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greedy', ORT_INTRA_OP_THREADS: '1', PAGE_CACHE_ENTRIES: '0' };
 const config = loadConfig([], env);
@@ -53,8 +53,8 @@ beforeAll(async () => {
 
   const log = silentLogger();
   const models = await loadModels({ ...config.models, dir: tinyModelsDir() }, log);
-  engine = createOcrEngine(models, config);
-  const handler = createHandler({ engine: Promise.resolve({ engine, models: [] }), config, log });
+  ocr = createSessionPageOcr(models, config);
+  const handler = createHandler({ worker: Promise.resolve({ ocr, models: [] }), config, log });
   const { app } = buildApi({ handler, log, concurrency: 2, maxQueue: 100, maxBodyBytes: 20 * 1024 * 1024 });
   await app.listen({ host: '127.0.0.1', port: 0 });
   api = { base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
@@ -81,7 +81,7 @@ function options(root: string, over: Partial<RunOptions>): RunOptions {
     cwd: root,
     force: false,
     yes: true,
-    backend: async () => localBackend(engine, config.limits, silentLogger()),
+    backend: async () => localBackend(ocr, config.limits, silentLogger()),
     archiveLimits: config.archive,
     write: (t) => out.push(t),
     tty: false,

@@ -1,5 +1,5 @@
 /**
- * The threaded engine (an inference thread owning the sessions, page threads running the pipeline)
+ * The threaded page OCR (an inference thread owning the sessions, page threads running the pipeline)
  * gives byte for byte the `.mokuro` of the single-threaded pipeline on the six synthetic pages, with
  * page threads and with PAGE_THREADS=0 (the pipeline in the inference thread). Stand-in models with
  * the pinned files' I/O (scripts/generate-stand-in-models.ts); beam search, as Mokuro decodes.
@@ -12,9 +12,9 @@ import { ProcessOutput } from '../src/contract/output.ts';
 import { createHandler, type Handler } from '../src/handler/create-handler.ts';
 import { silentLogger } from '../src/logger.ts';
 import { loadModels } from '../src/models/load-models.ts';
-import { createOcrEngine } from '../src/pipeline/ocr-engine.ts';
+import { createSessionPageOcr } from '../src/pipeline/create-session-page-ocr.ts';
 import { syntheticPage } from './helpers/fixtures.ts';
-import { startThreadedEngine, type ThreadedEngine } from '../src/pipeline/threads/threaded-engine.ts';
+import { startThreadedPageOcr, type ThreadedPageOcr } from '../src/pipeline/threads/threaded-page-ocr.ts';
 
 const images = [1, 2, 3, 4, 5, 6].map((n) => ({ name: `page-00${n}.png`, data: readFileSync(syntheticPage(`page-00${n}.png`)).toString('base64') }));
 const job = { id: 'six', input: { type: 'process_batch', title: 'Synthetic', images } };
@@ -23,7 +23,7 @@ const tuning = { decode: { maxNewTokens: 12 }, pageCacheEntries: 0 };
 
 const log = silentLogger();
 const config = loadConfig([], { EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'beam', MODELS_DIR: tinyModelsDir(), STAND_IN_MODELS: 'never', ORT_INTRA_OP_THREADS: '1' });
-const engines: ThreadedEngine[] = [];
+const running: ThreadedPageOcr[] = [];
 
 async function mokuroOf(handler: Handler): Promise<string> {
   const out = ProcessOutput.parse(await handler(job));
@@ -32,20 +32,20 @@ async function mokuroOf(handler: Handler): Promise<string> {
 }
 
 async function threaded(pageThreads: number): Promise<string> {
-  const loaded = await startThreadedEngine(config, log, { pageThreads, tuning });
-  engines.push(loaded);
-  return mokuroOf(createHandler({ engine: Promise.resolve(loaded), config, log }));
+  const loaded = await startThreadedPageOcr(config, log, { pageThreads, tuning });
+  running.push(loaded);
+  return mokuroOf(createHandler({ worker: Promise.resolve(loaded), config, log }));
 }
 
 let single: string;
 beforeAll(async () => {
   const models = await loadModels(config.models, log);
-  single = await mokuroOf(createHandler({ engine: Promise.resolve({ engine: createOcrEngine(models, config, tuning), models: [] }), config, log }));
+  single = await mokuroOf(createHandler({ worker: Promise.resolve({ ocr: createSessionPageOcr(models, config, tuning), models: [] }), config, log }));
   await models.release();
 }, 120_000);
-afterAll(() => Promise.all(engines.map((e) => e.close())));
+afterAll(() => Promise.all(running.map((t) => t.close())));
 
-describe('threaded engine: the same document as one thread', () => {
+describe('threaded page OCR: the same document as one thread', () => {
   it('found text on every page (so the comparison compares something)', () => {
     const doc = JSON.parse(single) as { pages: { blocks: { lines: string[] }[] }[] };
     expect(doc.pages).toHaveLength(6);

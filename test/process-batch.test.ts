@@ -8,7 +8,7 @@ import { ProcessOutput } from '../src/contract/output.ts';
 import { createHandler, type Handler } from '../src/handler/create-handler.ts';
 import { silentLogger } from '../src/logger.ts';
 import { loadModels } from '../src/models/load-models.ts';
-import { createOcrEngine } from '../src/pipeline/ocr-engine.ts';
+import { createSessionPageOcr } from '../src/pipeline/create-session-page-ocr.ts';
 import { truncatedJpeg } from './helpers/pages.ts';
 import { SYNTHETIC_PAGES } from './helpers/fixtures.ts';
 import { standInHandler } from './helpers/stand-in-handler.ts';
@@ -64,8 +64,8 @@ describe('page cache (on by default)', () => {
     const counted = new Proxy(models.detector, {
       get: (target, key) => (key === 'run' ? (...args: Parameters<typeof target.run>) => (detectorRuns++, target.run(...args)) : Reflect.get(target, key)),
     });
-    const engine = createOcrEngine({ ...models, detector: counted }, config);
-    const cached = createHandler({ engine: Promise.resolve({ engine, models: [] }), config, log });
+    const ocr = createSessionPageOcr({ ...models, detector: counted }, config);
+    const cached = createHandler({ worker: Promise.resolve({ ocr, models: [] }), config, log });
     const job = { input: { type: 'process_batch', images: [page('page-003.png'), page('page-003.png')] } };
     const first = ProcessOutput.parse(await cached(job));
     expect(detectorRuns).toBe(1);

@@ -5,12 +5,12 @@ import { createHandler } from '../src/handler/create-handler.ts';
 import { silentLogger } from '../src/logger.ts';
 import { withPageCache } from '../src/pipeline/page-cache.ts';
 import { buildApi } from '../src/runners/local-api/build-api.ts';
-import { callsSeen, heldEngine } from './helpers/held-engine.ts';
+import { callsSeen, heldPageOcr } from './helpers/held-page-ocr.ts';
 import { blankPage } from './helpers/pages.ts';
 
 /**
  * The review's case over real HTTP: the local API running two jobs at a time, both with the same
- * page, and the first one cancelled while the page is in the models. The engine behind the real
+ * page, and the first one cancelled while the page is in the models. The page OCR behind the real
  * handler and page cache holds the page until the test lets it go, so the order is certain.
  */
 const closers: (() => Promise<void>)[] = [];
@@ -20,9 +20,9 @@ afterAll(async () => {
 
 describe('two jobs sharing a page in flight (--rp_api_concurrency 2)', () => {
   it('cancelling one leaves the other COMPLETED with the page', async () => {
-    const held = heldEngine();
-    const { engine, reached } = callsSeen(withPageCache(held.engine, 512), 2);
-    const handler = createHandler({ engine: Promise.resolve({ engine, models: [] }), config: loadConfig([], {}), log: silentLogger() });
+    const held = heldPageOcr();
+    const { ocr, reached } = callsSeen(withPageCache(held.ocr, 512), 2);
+    const handler = createHandler({ worker: Promise.resolve({ ocr, models: [] }), config: loadConfig([], {}), log: silentLogger() });
     const { app } = buildApi({ handler, log: silentLogger(), concurrency: 2, maxQueue: 10, maxBodyBytes: 1024 * 1024 });
     await app.listen({ host: '127.0.0.1', port: 0 });
     closers.push(() => app.close());

@@ -5,24 +5,24 @@ import { MokuroVolume } from '../src/contract/mokuro.ts';
 import { PackedOutput, ProcessOutput } from '../src/contract/output.ts';
 import { createHandler, type Handler } from '../src/handler/create-handler.ts';
 import { silentLogger } from '../src/logger.ts';
-import type { PageEngine } from '../src/pipeline/page-engine.ts';
+import type { PageOcr } from '../src/pipeline/page-ocr.ts';
 import { startFakeS3 } from './helpers/fake-s3.ts';
 import { startLoopbackServer, type LoopbackServer } from './helpers/loopback-server.ts';
 import { blankPage } from './helpers/pages.ts';
 import { lieAboutSizes, makeZip } from './helpers/zip.ts';
 
 /**
- * Whole volumes through the handler with a fake engine (fast, many pages): archives in every
+ * Whole volumes through the handler with a fake page OCR (fast, many pages): archives in every
  * form, URL inputs from a loopback server, the address policy, gzip output and the upload.
  */
-const fakeEngine: PageEngine = {
+const fakeOcr: PageOcr = {
   providers: { detector: 'cpu' },
   standIn: true,
   processPage: async () => ({ blocks: [], lines: 0, timings: { detector_ms: 1 } }),
 };
 const png = async (width: number) => Buffer.from(await blankPage(width, 10), 'base64');
 const handlerWith = (env: Record<string, string>): Handler =>
-  createHandler({ engine: Promise.resolve({ engine: fakeEngine, models: [] }), config: loadConfig([], env), log: silentLogger() });
+  createHandler({ worker: Promise.resolve({ ocr: fakeOcr, models: [] }), config: loadConfig([], env), log: silentLogger() });
 // the tests' explicit exception to the address policy: plain http to 127.0.0.1 only
 const LOOPBACK_ALLOWED = { FETCH_ALLOW_HTTP: '1', FETCH_ALLOW_ADDRESSES: '127.0.0.1' };
 const doc = (result: unknown) => ProcessOutput.parse(result).mokuro;
@@ -210,8 +210,8 @@ describe('output', () => {
 
   it('"upload" to a refused endpoint fails the job before any page reaches the models', async () => {
     let pagesRun = 0;
-    const counting: PageEngine = { ...fakeEngine, processPage: async (...args) => (pagesRun++, fakeEngine.processPage(...args)) };
-    const handler = createHandler({ engine: Promise.resolve({ engine: counting, models: [] }), config: loadConfig([], {}), log: silentLogger() });
+    const counting: PageOcr = { ...fakeOcr, processPage: async (...args) => (pagesRun++, fakeOcr.processPage(...args)) };
+    const handler = createHandler({ worker: Promise.resolve({ ocr: counting, models: [] }), config: loadConfig([], {}), log: silentLogger() });
     const images = await Promise.all([1, 2, 3].map(async (w) => (await png(w)).toString('base64')));
     const input = { type: 'process_batch', images, upload: true };
     const s3Config = { accessId: 'AKID', accessSecret: 'SECRET', bucketName: 'volumes' };

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import ort from 'onnxruntime-node';
-import { benchConfig, openBenchModels, TOKENS_PER_LINE, type LineOutputs } from './bench-engine.ts';
+import { benchConfig, openBenchModels, TOKENS_PER_LINE, type LineOutputs } from './bench-setup.ts';
 import { ensureBenchModels } from './bench-models.ts';
 import { createModelClock } from './model-clock.ts';
 import { formatReport, type BenchResult } from './report.ts';

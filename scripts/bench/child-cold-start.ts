@@ -5,14 +5,14 @@
 import { silentLogger } from '../../src/logger.ts';
 import { loadModels } from '../../src/models/load-models.ts';
 import { warmUp } from '../../src/models/warm-up.ts';
-import { createOcrEngine } from '../../src/pipeline/ocr-engine.ts';
-import { benchConfig } from './bench-engine.ts';
+import { createSessionPageOcr } from '../../src/pipeline/create-session-page-ocr.ts';
+import { benchConfig } from './bench-setup.ts';
 import { MODEL_DIRS, replicaModelsDir } from './bench-models.ts';
 
 const imported = performance.now();
 const config = benchConfig({ decoding: 'beam' });
 const models = await loadModels({ ...config.models, dir: replicaModelsDir() ?? MODEL_DIRS.real }, silentLogger());
-createOcrEngine(models, config);
+createSessionPageOcr(models, config);
 const loaded = performance.now();
 
 // the worker's own warm-up: every model once at the sizes it runs at, output shapes checked

@@ -10,7 +10,7 @@ import { ProcessOutput } from '../../src/contract/output.ts';
 import { createHandler } from '../../src/handler/create-handler.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { loadModels } from '../../src/models/load-models.ts';
-import { createOcrEngine } from '../../src/pipeline/ocr-engine.ts';
+import { createSessionPageOcr } from '../../src/pipeline/create-session-page-ocr.ts';
 import { MODEL_DIRS } from './bench-models.ts';
 import { batchJob, loadWorkload } from './workload.ts';
 
@@ -41,7 +41,7 @@ const config = loadConfig([], { EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greed
 const log = silentLogger();
 const models = await loadModels({ ...config.models, dir: MODEL_DIRS.tiny }, log);
 // the page cache off: the workload repeats its six pages, and every page must really be processed
-const handler = createHandler({ engine: Promise.resolve({ engine: createOcrEngine(models, config, { pageCacheEntries: 0 }), models: [] }), config, log });
+const handler = createHandler({ worker: Promise.resolve({ ocr: createSessionPageOcr(models, config, { pageCacheEntries: 0 }), models: [] }), config, log });
 const pages = loadWorkload(pageCount);
 await handler(batchJob(pages.slice(0, 1), 'warm-up'));
 global.gc?.();

@@ -14,8 +14,8 @@ import { ProcessOutput } from '../../src/contract/output.ts';
 import { createHandler } from '../../src/handler/create-handler.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { serveApi } from '../../src/runners/local-api/serve-api.ts';
-import { startThreadedEngine } from '../../src/pipeline/threads/threaded-engine.ts';
-import { TOKENS_PER_LINE } from './bench-engine.ts';
+import { startThreadedPageOcr } from '../../src/pipeline/threads/threaded-page-ocr.ts';
+import { TOKENS_PER_LINE } from './bench-setup.ts';
 import { replayCounts } from './replay-models.ts';
 import { batchJob, loadWorkload } from './workload.ts';
 
@@ -62,9 +62,9 @@ const tuning = { decode: { maxNewTokens: TOKENS_PER_LINE }, pageCacheEntries: 0 
 async function ceiling(threads: number, say: (s: string) => void): Promise<{ pages_per_s: number; misses: number; cores: number }> {
   const config = benchConfig();
   const log = silentLogger();
-  const loaded = await startThreadedEngine(config, log, { pageThreads: threads, tuning, wrapModels: REPLAY });
+  const loaded = await startThreadedPageOcr(config, log, { pageThreads: threads, tuning, wrapModels: REPLAY });
   try {
-    const handler = createHandler({ engine: Promise.resolve(loaded), config, log });
+    const handler = createHandler({ worker: Promise.resolve(loaded), config, log });
     const job = batchJob(loadWorkload(PAGES), 'ceiling');
     say(`ceiling, ${threads} page thread(s): recording the models' outputs`);
     ProcessOutput.parse(await handler(job));
@@ -88,8 +88,8 @@ export async function eventLoopDelay(say: (s: string) => void): Promise<{ p99: n
   const base = benchConfig();
   const config = { ...base, api: { ...base.api, port: 0, host: '127.0.0.1' } } as Readonly<Config>;
   const log = silentLogger();
-  const loaded = await startThreadedEngine(config, log, { pageThreads: config.ocr.pageThreads, tuning });
-  const server = await serveApi(createHandler({ engine: Promise.resolve(loaded), config, log }), config, log, () => true);
+  const loaded = await startThreadedPageOcr(config, log, { pageThreads: config.ocr.pageThreads, tuning });
+  const server = await serveApi(createHandler({ worker: Promise.resolve(loaded), config, log }), config, log, () => true);
   try {
     const url = `http://127.0.0.1:${server.port}`;
     const job = batchJob(loadWorkload(PAGES), 'event-loop');

@@ -4,7 +4,7 @@
  * optimum KV pair, which production would take only with a with-past decoder it does not have.
  */
 import type { RawImage } from '../../src/image/raw-image.ts';
-import type { BenchModels } from './bench-engine.ts';
+import type { BenchModels } from './bench-setup.ts';
 import { DEFAULT_BATCH_SIZE_CPU } from '../../src/recognizer/recognizer.ts';
 import type { ModelClock } from './model-clock.ts';
 import { timeRecognizer, type RecognizerRun } from './run-recognizer.ts';

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MAX_LENGTH } from '../../src/recognizer/decoding.ts';
-import type { BenchModels, LineOutputs } from './bench-engine.ts';
+import type { BenchModels, LineOutputs } from './bench-setup.ts';
 import { MODEL_DIRS, REPLICA_DIR } from './bench-models.ts';
 import { createModelClock } from './model-clock.ts';
 import { runPipeline } from './run-pipeline.ts';

@@ -4,7 +4,7 @@
  * overhead ratio (wall / time inside session.run).
  */
 import { ProcessOutput } from '../../src/contract/output.ts';
-import { benchHandler, type BenchEngineOptions, type BenchModels } from './bench-engine.ts';
+import { benchHandler, type BenchOptions, type BenchModels } from './bench-setup.ts';
 import { batchJob, type WorkloadPage } from './workload.ts';
 
 export interface PipelineResult {
@@ -38,7 +38,7 @@ const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 export async function runPipeline(
   models: BenchModels,
   pages: readonly WorkloadPage[],
-  o: BenchEngineOptions,
+  o: BenchOptions,
 ): Promise<PipelineResult> {
   const handler = benchHandler(models, o);
   // warm-up on one page: first runs allocate arenas and load OpenCV, a one-off start-up cost

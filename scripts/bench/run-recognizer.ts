@@ -4,7 +4,7 @@
  * sizes, and Mokuro's one call per chunk vs our batching. Every line decodes TOKENS_PER_LINE tokens.
  */
 import ort from 'onnxruntime-node';
-import { pageChunks } from '../../src/crop/page-chunks.ts';
+import { pageCrops } from '../../src/crop/page-crops.ts';
 import { createDetector } from '../../src/detector/detect-page.ts';
 import { decodePageBytes } from '../../src/image/decode-page.ts';
 import type { RawImage } from '../../src/image/raw-image.ts';
@@ -12,7 +12,7 @@ import { createDecoder, createEncoder } from '../../src/recognizer/manga-ocr-ses
 import { createNativeLogSumExp } from '../../src/recognizer/log-sum-exp.ts';
 import { createRecognizer } from '../../src/recognizer/recognizer.ts';
 import { createGraphSearch } from '../../src/recognizer/graph-beam-search.ts';
-import { TOKENS_PER_LINE, benchConfig, decoderSessions, lineFinder, type BenchModels, type LineOutputs } from './bench-engine.ts';
+import { TOKENS_PER_LINE, benchConfig, decoderSessions, lineFinder, type BenchModels, type LineOutputs } from './bench-setup.ts';
 import type { ModelClock } from './model-clock.ts';
 import type { WorkloadPage } from './workload.ts';
 
@@ -49,7 +49,7 @@ export async function workloadCrops(pages: readonly WorkloadPage[], lines: ort.I
   for (const [i, p] of pages.entries()) {
     const { image } = await decodePageBytes(p.bytes, p.name, i, `images[${i}]`, limits);
     const det = await detector.detect(image, { channelOrder: 'bgr' });
-    crops.push(...pageChunks(image, det.mask, det.blocks).crops);
+    crops.push(...pageCrops(image, det.mask, det.blocks).crops);
   }
   return crops;
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { pageChunks } from '../../src/crop/page-chunks.ts';
+import { pageCrops } from '../../src/crop/page-crops.ts';
 import { createDetector } from '../../src/detector/detect-page.ts';
 import { refinedTextMask } from '../../src/detector/refined-text-mask.ts';
 import type { RawImage } from '../../src/image/raw-image.ts';
@@ -41,11 +41,11 @@ for (const file of args) {
   }
   times.sort((a, b) => a - b);
   const t0 = performance.now();
-  const { crops, spans } = pageChunks(page, det.mask, det.blocks);
-  const chunkMs = performance.now() - t0;
+  const { crops, spans } = pageCrops(page, det.mask, det.blocks);
+  const cropMs = performance.now() - t0;
   const long = spans.filter((s) => s.count > 1).map((s) => crops.slice(s.first, s.first + s.count).map((c) => `${c.width}x${c.height}`).join(' + '));
   console.log(
     `${basename(file)} ${page.width}x${page.height}: ${det.blocks.length} blocks; refinedTextMask median ${times[RUNS >> 1].toFixed(1)} ms` +
-      ` (min ${times[0].toFixed(1)}); pageChunks ${chunkMs.toFixed(1)} ms; long lines: ${long.length ? long.join('; ') : 'none'}`,
+      ` (min ${times[0].toFixed(1)}); pageCrops ${cropMs.toFixed(1)} ms; long lines: ${long.length ? long.join('; ') : 'none'}`,
   );
 }

@@ -4,9 +4,9 @@
  * search against our JS search, all beam 4 with the benchmark's token cap.
  */
 import type { RawImage } from '../../src/image/raw-image.ts';
-import type { BenchModels } from './bench-engine.ts';
+import type { BenchModels } from './bench-setup.ts';
 import { compareTokens, graphSearch, jsSearch, type Comparison } from '../kv/compare-decoders.ts';
-import { TOKENS_PER_LINE } from './bench-engine.ts';
+import { TOKENS_PER_LINE } from './bench-setup.ts';
 
 export interface TokenChecks {
   lines: number;

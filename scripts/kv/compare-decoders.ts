@@ -31,7 +31,7 @@ export interface Comparison {
   b_ms: number;
 }
 
-/** Mokuro's BGR-as-RGB grey on RGB crops, as the engine runs it (ocr-engine.ts) */
+/** Mokuro's BGR-as-RGB grey on RGB crops, as the page OCR runs it (create-session-page-ocr.ts) */
 const PRE = { swapRedBlue: true };
 
 /** the worker's search through `decoder` (plain, or a KV pair), with the encoder run here */

@@ -28,7 +28,7 @@ import type { ProcessOutput } from '../../src/contract/output.ts';
 import { createHandler } from '../../src/handler/create-handler.ts';
 import { createLogger } from '../../src/logger.ts';
 import { loadModels } from '../../src/models/load-models.ts';
-import { loadEngine } from '../../src/pipeline/load-engine.ts';
+import { startWorker } from '../../src/pipeline/start-worker.ts';
 import { createTokenizer } from '../../src/recognizer/tokenizer.ts';
 import { generateStandInModels } from '../generate-stand-in-models.ts';
 import { NEAR_TIE, beamVsGenerate, type CropVerdict, type OracleCrop } from './beam-vs-generate.ts';
@@ -83,7 +83,7 @@ function workerConfig(models: string) {
 async function runWorker(models: string, pages: string[]): Promise<ProcessOutput> {
   const config = workerConfig(models);
   const log = createLogger({ level: 'warn', fd: 2 });
-  const handler = createHandler({ engine: loadEngine(config, log), config, log });
+  const handler = createHandler({ worker: startWorker(config, log), config, log });
   const images = pages.map((p) => ({ name: path.basename(p), data: readFileSync(p).toString('base64') }));
   const result = await handler({ id: 'parity', input: { type: 'process_batch', images, options: { tile_tall_pages: false } } });
   if ('error' in result) throw new Error(`the worker failed the job: ${result.error}`);

@@ -1,7 +1,7 @@
 import type { PageLimits } from '../image/decode-page.ts';
 import { decodePageBytes } from '../image/decode-page.ts';
 import type { Logger } from '../logger.ts';
-import type { PageEngine } from '../pipeline/page-engine.ts';
+import type { PageOcr } from '../pipeline/page-ocr.ts';
 import { processJob } from '../pipeline/process-job.ts';
 import type { PageSource } from '../sources/page-source.ts';
 import { WORKER_VERSION } from '../version.ts';
@@ -24,10 +24,10 @@ function diskPageSource(pages: readonly VolumePage[]): PageSource {
 }
 
 /**
- * OCR in this process through the worker's own page loop (process-job.ts) and engine: the models
+ * OCR in this process through the worker's own page loop (process-job.ts) and page OCR: the models
  * are loaded once by the caller and serve every volume of the run.
  */
-export function localBackend(engine: PageEngine, limits: PageLimits & { maxPages: number }, log: Logger): OcrBackend {
+export function localBackend(ocr: PageOcr, limits: PageLimits & { maxPages: number }, log: Logger): OcrBackend {
   return {
     async run(work, onPage, signal) {
       for (let start = 0; start < work.pages.length && !signal.aborted; start += PAGES_PER_JOB) {
@@ -36,7 +36,7 @@ export function localBackend(engine: PageEngine, limits: PageLimits & { maxPages
         try {
           await processJob(
             { source: diskPageSource(pages), options: {}, title: work.title, volume: work.volume, title_uuid: work.title_uuid, volume_uuid: work.volume_uuid },
-            { engine, limits, log, workerVersion: WORKER_VERSION },
+            { ocr, limits, log, workerVersion: WORKER_VERSION },
             {
               signal,
               onPage: ({ index, page, error }) => {

@@ -6,7 +6,7 @@
 import { createInterface } from 'node:readline/promises';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
-import { loadEngine } from '../pipeline/load-engine.ts';
+import { startWorker } from '../pipeline/start-worker.ts';
 import { USAGE, UsageError, parseCliArgs, type CliArgs } from './cli-args.ts';
 import { localBackend } from './local-backend.ts';
 import type { OcrBackend } from './ocr-backend.ts';
@@ -52,9 +52,9 @@ async function main(): Promise<number> {
         onRetry: hooks.onRetry,
       });
     }
-    const { engine } = await loadEngine(config, log);
-    if (engine.standIn) process.stdout.write('NOTE: STAND-IN models (random weights): block positions come from ink, the text is not real OCR.\n');
-    return localBackend(engine, config.limits, log);
+    const { ocr } = await startWorker(config, log);
+    if (ocr.standIn) process.stdout.write('NOTE: STAND-IN models (random weights): block positions come from ink, the text is not real OCR.\n');
+    return localBackend(ocr, config.limits, log);
   };
 
   const summary = await runOcr({

@@ -3,18 +3,18 @@ import { blankPage } from '../../test/helpers/pages.ts';
 import { loadConfig } from '../config.ts';
 import { WorkerError } from '../errors.ts';
 import { silentLogger } from '../logger.ts';
-import type { PageEngine } from '../pipeline/page-engine.ts';
-import type { LoadedEngine } from '../pipeline/load-engine.ts';
+import type { PageOcr } from '../pipeline/page-ocr.ts';
+import type { LoadedWorker } from '../pipeline/start-worker.ts';
 import { createHandler } from './create-handler.ts';
 
-const engine: PageEngine = {
+const ocr: PageOcr = {
   providers: { detector: 'cpu', encoder: 'cpu', decoder: 'cpu' },
   standIn: false,
   processPage: async () => ({ blocks: [], lines: 0, timings: {} }),
 };
-const loaded: LoadedEngine = { engine, models: [{ id: 'm', file: 'm.onnx', sha256: 'ab', verified: true }] };
+const loaded: LoadedWorker = { ocr, models: [{ id: 'm', file: 'm.onnx', sha256: 'ab', verified: true }] };
 const config = loadConfig([], {});
-const make = (p: Promise<LoadedEngine>) => createHandler({ engine: p, config, log: silentLogger() });
+const make = (p: Promise<LoadedWorker>) => createHandler({ worker: p, config, log: silentLogger() });
 
 describe('handler', () => {
   it('answers health with the providers and models in use', async () => {
@@ -66,7 +66,7 @@ describe('handler', () => {
 
   it('checks every limit with its code and a message stating it; job limits even before models are ready', async () => {
     const env = { MAX_PAGES: '2', MAX_REQUEST_BYTES: '3000', MAX_PAGE_BYTES: '2000', MAX_PAGE_PIXELS: '10000', MAX_PAGE_SIDE: '200' };
-    const limited = (p: Promise<LoadedEngine>) => createHandler({ engine: p, config: loadConfig([], env), log: silentLogger() });
+    const limited = (p: Promise<LoadedWorker>) => createHandler({ worker: p, config: loadConfig([], env), log: silentLogger() });
     const loading = limited(new Promise(() => {}));
     const page = await blankPage(8, 8);
     expect(await loading({ input: { type: 'process_batch', images: [page, page, page] } })).toEqual({

@@ -7,8 +7,8 @@ import { MOKURO_FORMAT_VERSION } from '../contract/mokuro.ts';
 import type { HealthOutput, PackedOutput, ProcessOutput } from '../contract/output.ts';
 import { WorkerError, publicMessage, toWorkerError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { weightsOf } from '../pipeline/page-engine.ts';
-import type { LoadedEngine } from '../pipeline/load-engine.ts';
+import { weightsOf } from '../pipeline/page-ocr.ts';
+import type { LoadedWorker } from '../pipeline/start-worker.ts';
 import { checkTarget, createHttpClient } from '../net/guarded-request.ts';
 import { createUrlPolicy } from '../net/url-policy.ts';
 import { packOutput } from '../output/pack-output.ts';
@@ -46,12 +46,12 @@ export type Handler = (job: Job, ctx?: HandlerContext) => Promise<HandlerResult>
  * (also while models load or after they failed), and runs process jobs through the pipeline.
  * It never throws: every failure becomes `{ error, code }`.
  */
-export function createHandler(deps: { engine: Promise<LoadedEngine>; config: Readonly<Config>; log: Logger }): Handler {
+export function createHandler(deps: { worker: Promise<LoadedWorker>; config: Readonly<Config>; log: Logger }): Handler {
   const started = performance.now();
-  let loaded: LoadedEngine | undefined;
+  let loaded: LoadedWorker | undefined;
   let loadError: WorkerError | undefined;
-  deps.engine.then(
-    (e) => (loaded = e),
+  deps.worker.then(
+    (w) => (loaded = w),
     (err: unknown) => {
       loadError = toWorkerError(err);
       deps.log.error({ err: loadError.cause ?? loadError }, `models failed to load: ${loadError.message}`);
@@ -66,11 +66,11 @@ export function createHandler(deps: { engine: Promise<LoadedEngine>; config: Rea
   const health = (): HealthOutput => ({
     status: loaded ? 'ready' : loadError ? 'failed' : 'loading',
     ready: Boolean(loaded),
-    provider: loaded?.engine.providers ?? {},
+    provider: loaded?.ocr.providers ?? {},
     models: loaded?.models ?? [],
-    stand_in_models: loaded?.engine.standIn ?? false,
-    ...(loaded?.engine.decoder ? { decoder: loaded.engine.decoder } : {}),
-    ...(loaded ? { model_weights: weightsOf(loaded.engine) } : {}),
+    stand_in_models: loaded?.ocr.standIn ?? false,
+    ...(loaded?.ocr.decoder ? { decoder: loaded.ocr.decoder } : {}),
+    ...(loaded ? { model_weights: weightsOf(loaded.ocr) } : {}),
     versions: { worker: WORKER_VERSION, mokuro_format: MOKURO_FORMAT_VERSION, node: process.version, onnxruntime: ort.env.versions.common },
     uptime_s: Math.round((performance.now() - started) / 100) / 10,
     ...(loadError ? { error: loadError.message } : {}),
@@ -95,14 +95,14 @@ export function createHandler(deps: { engine: Promise<LoadedEngine>; config: Rea
       // model loading and the download overlap, and a bad archive fails at once
       const { source, identity } = await openPageSource(plan.pages, { ...sourceLimits, client, log }, ctx.signal);
       try {
-        const { engine } = await deps.engine.catch((err: unknown) => {
+        const { ocr } = await deps.worker.catch((err: unknown) => {
           throw toWorkerError(err);
         });
         const t0 = performance.now();
         log.info({ type: input.type, pages: source.count, from: source.field }, 'job started');
         const result = await processJob(
           { source, options: plan.options, ...withArchiveDefaults(plan.fields, identity) },
-          { engine, limits: deps.config.limits, log, workerVersion: WORKER_VERSION },
+          { ocr, limits: deps.config.limits, log, workerVersion: WORKER_VERSION },
           {
             signal: ctx.signal,
             onPage: ({ index, page, error, done, total }) => {

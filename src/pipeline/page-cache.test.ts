@@ -1,53 +1,53 @@
 import { describe, expect, it } from 'vitest';
 import type { RawImage } from '../image/raw-image.ts';
-import type { PageEngine } from './page-engine.ts';
+import type { PageOcr } from './page-ocr.ts';
 import { withPageCache } from './page-cache.ts';
 import { blankPage } from '../../test/helpers/pages.ts';
-import { callsSeen, heldEngine } from '../../test/helpers/held-engine.ts';
+import { callsSeen, heldPageOcr } from '../../test/helpers/held-page-ocr.ts';
 import { silentLogger } from '../logger.ts';
 import { inlinePageSource } from '../sources/page-source.ts';
 import { processJob } from './process-job.ts';
 
 const page = (fill: number): RawImage => ({ data: new Uint8Array(4 * 4 * 3).fill(fill), width: 4, height: 4, channels: 3 });
 
-function countingEngine(fail = false) {
-  const engine: PageEngine & { calls: number } = {
+function countingOcr(fail = false) {
+  const ocr: PageOcr & { calls: number } = {
     calls: 0,
     providers: { detector: 'cpu' },
     standIn: true,
     async processPage(image) {
-      engine.calls++;
+      ocr.calls++;
       if (fail) throw new Error('model failed');
       return { blocks: [{ box: [0, 0, image.data[0], 1], vertical: true, font_size: 10, lines_coords: [], lines: [] }], lines: 0, timings: { detector_run: 5 } };
     },
   };
-  return engine;
+  return ocr;
 }
 
 describe('page cache', () => {
-  it('answers an identical page with the same options from the cache, and a different one from the engine', async () => {
-    const inner = countingEngine();
-    const engine = withPageCache(inner, 512);
-    const a = await engine.processPage(page(1), { decoding: 'beam' });
-    const b = await engine.processPage(page(1), { decoding: 'beam' });
+  it('answers an identical page with the same options from the cache, and a different one from the page OCR', async () => {
+    const inner = countingOcr();
+    const ocr = withPageCache(inner, 512);
+    const a = await ocr.processPage(page(1), { decoding: 'beam' });
+    const b = await ocr.processPage(page(1), { decoding: 'beam' });
     expect(b.blocks).toEqual(a.blocks);
     expect(b.blocks).not.toBe(a.blocks);
-    await engine.processPage(page(2), { decoding: 'beam' });
-    await engine.processPage(page(1), { decoding: 'greedy' });
+    await ocr.processPage(page(2), { decoding: 'beam' });
+    await ocr.processPage(page(1), { decoding: 'greedy' });
     expect(inner.calls).toBe(3);
   });
 
   it('shares a page in flight, forgets failures, and keeps only the most recent pages', async () => {
-    const inner = countingEngine();
-    const engine = withPageCache(inner, 2);
-    await Promise.all([engine.processPage(page(1), {}), engine.processPage(page(1), {})]);
+    const inner = countingOcr();
+    const ocr = withPageCache(inner, 2);
+    await Promise.all([ocr.processPage(page(1), {}), ocr.processPage(page(1), {})]);
     expect(inner.calls).toBe(1);
-    await engine.processPage(page(2), {});
-    await engine.processPage(page(3), {}); // evicts page 1
-    await engine.processPage(page(1), {});
-    expect([inner.calls, engine.cacheSize()]).toEqual([4, 2]);
+    await ocr.processPage(page(2), {});
+    await ocr.processPage(page(3), {}); // evicts page 1
+    await ocr.processPage(page(1), {});
+    expect([inner.calls, ocr.cacheSize()]).toEqual([4, 2]);
 
-    const failing = withPageCache(countingEngine(true), 512);
+    const failing = withPageCache(countingOcr(true), 512);
     await expect(failing.processPage(page(1), {})).rejects.toThrow('model failed');
     expect(failing.cacheSize()).toBe(0);
   });
@@ -55,19 +55,19 @@ describe('page cache', () => {
 
 describe('page cache with jobs running side by side', () => {
   const noFetch = () => Promise.reject(new Error('no URL pages here'));
-  const job = async (engine: PageEngine, signal: AbortSignal) =>
+  const job = async (ocr: PageOcr, signal: AbortSignal) =>
     processJob(
       { source: inlinePageSource([await blankPage(30, 40)], 'image', { client: noFetch, fetchAhead: 1, maxPageBytes: 1e7 }), options: {} },
-      { engine, limits: { maxPages: 10, maxPageBytes: 1e7, maxPagePixels: 1e8, maxPageSide: 1e5 }, log: silentLogger(), workerVersion: 'test' },
+      { ocr, limits: { maxPages: 10, maxPageBytes: 1e7, maxPagePixels: 1e8, maxPageSide: 1e5 }, log: silentLogger(), workerVersion: 'test' },
       { signal },
     );
 
   it('cancelling one job leaves another job with the identical page complete', async () => {
-    const held = heldEngine();
-    const { engine, reached } = callsSeen(withPageCache(held.engine, 512), 2);
+    const held = heldPageOcr();
+    const { ocr, reached } = callsSeen(withPageCache(held.ocr, 512), 2);
     const [a, b] = [new AbortController(), new AbortController()];
-    const jobA = job(engine, a.signal);
-    const jobB = job(engine, b.signal);
+    const jobA = job(ocr, a.signal);
+    const jobB = job(ocr, b.signal);
     await reached; // both jobs are waiting on the one run of the page
     expect(held.started).toHaveLength(1);
     a.abort();
@@ -80,11 +80,11 @@ describe('page cache with jobs running side by side', () => {
   });
 
   it('stops the shared run once every job waiting on it is cancelled, and runs the page afresh after', async () => {
-    const held = heldEngine();
-    const cached = withPageCache(held.engine, 512);
-    const { engine, reached } = callsSeen(cached, 2);
+    const held = heldPageOcr();
+    const cached = withPageCache(held.ocr, 512);
+    const { ocr, reached } = callsSeen(cached, 2);
     const [a, b] = [new AbortController(), new AbortController()];
-    const jobs = [job(engine, a.signal), job(engine, b.signal)];
+    const jobs = [job(ocr, a.signal), job(ocr, b.signal)];
     await reached;
     a.abort();
     expect(held.started[0].aborted).toBe(false);
@@ -99,11 +99,11 @@ describe('page cache with jobs running side by side', () => {
 });
 
 it('never stops a shared run that a caller without a signal still waits on', async () => {
-  const held = heldEngine();
-  const engine = withPageCache(held.engine, 512);
-  const plain = engine.processPage(page(7), {});
+  const held = heldPageOcr();
+  const ocr = withPageCache(held.ocr, 512);
+  const plain = ocr.processPage(page(7), {});
   const a = new AbortController();
-  const cancelledOne = engine.processPage(page(7), {}, a.signal);
+  const cancelledOne = ocr.processPage(page(7), {}, a.signal);
   a.abort();
   await expect(cancelledOne).rejects.toMatchObject({ code: 'ABORTED' });
   expect(held.started[0].aborted).toBe(false);

@@ -1,7 +1,7 @@
 /**
  * Identical pages are not recomputed within a warm worker (issue 9 item 4): RunPod retries a job,
  * clients resend a chapter, volumes repeat blank or title pages. The key is a SHA-256 of the decoded
- * pixels and the OCR options; the models are fixed for the engine the cache wraps. Bounded LRU; a page
+ * pixels and the OCR options; the models are fixed for the page OCR the cache wraps. Bounded LRU; a page
  * being processed is shared by a second identical page instead of running twice, until every caller
  * waiting on it has been cancelled.
  */
@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { ProcessOptions } from '../contract/input.ts';
 import { WorkerError } from '../errors.ts';
 import type { RawImage } from '../image/raw-image.ts';
-import type { PageEngine, PageResult } from './page-engine.ts';
+import type { PageOcr, PageResult } from './page-ocr.ts';
 
 function pageKey(image: RawImage, options: ProcessOptions): string {
   const hash = createHash('sha256');
@@ -32,12 +32,12 @@ interface Entry {
 
 const cancelled = () => new WorkerError('ABORTED', 'job was cancelled');
 
-export function withPageCache(engine: PageEngine, maxEntries: number): PageEngine & { cacheSize(): number } {
+export function withPageCache(ocr: PageOcr, maxEntries: number): PageOcr & { cacheSize(): number } {
   const cache = new Map<string, Entry>();
 
   const start = (key: string, image: RawImage, options: ProcessOptions): Entry => {
     const controller = new AbortController();
-    const entry: Entry = { result: engine.processPage(image, options, controller.signal), flight: { controller, waiters: 0 } };
+    const entry: Entry = { result: ocr.processPage(image, options, controller.signal), flight: { controller, waiters: 0 } };
     entry.result.then(
       () => (entry.flight = undefined),
       // a failed or cancelled page is not remembered
@@ -70,10 +70,10 @@ export function withPageCache(engine: PageEngine, maxEntries: number): PageEngin
   };
 
   return {
-    providers: engine.providers,
-    standIn: engine.standIn,
-    decoder: engine.decoder,
-    weights: engine.weights,
+    providers: ocr.providers,
+    standIn: ocr.standIn,
+    decoder: ocr.decoder,
+    weights: ocr.weights,
     cacheSize: () => cache.size,
     async processPage(image, options, signal) {
       if (signal?.aborted) throw cancelled();

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { blankPage, truncatedJpeg } from '../../test/helpers/pages.ts';
 import { MokuroVolume } from '../contract/mokuro.ts';
 import { silentLogger } from '../logger.ts';
-import type { PageEngine } from './page-engine.ts';
+import type { PageOcr } from './page-ocr.ts';
 import { inlinePageSource } from '../sources/page-source.ts';
 import type { PageInput } from '../contract/input.ts';
 import { processJob } from './process-job.ts';
@@ -10,8 +10,8 @@ import { processJob } from './process-job.ts';
 const noFetch = () => Promise.reject(new Error('no URL pages here'));
 const source = (pages: PageInput[], field: 'images' | 'image' = 'images') => inlinePageSource(pages, field, { client: noFetch, fetchAhead: 1, maxPageBytes: 1e7 });
 
-/** An engine that reports each page's size as one block, so tests can see which page went where. */
-const sizeEngine: PageEngine = {
+/** A page OCR that reports each page's size as one block, so tests can see which page went where. */
+const sizeOcr: PageOcr = {
   providers: { detector: 'cpu' },
   standIn: true,
   async processPage(image) {
@@ -24,7 +24,7 @@ const sizeEngine: PageEngine = {
 };
 
 const deps = {
-  engine: sizeEngine,
+  ocr: sizeOcr,
   limits: { maxPages: 10, maxPageBytes: 1e7, maxPagePixels: 1e8, maxPageSide: 1e5 },
   log: silentLogger(),
   workerVersion: 'test',
@@ -61,16 +61,16 @@ describe('processJob', () => {
     });
   });
 
-  it('keeps the other pages when the engine fails on one', async () => {
+  it('keeps the other pages when the page OCR fails on one', async () => {
     let calls = 0;
-    const flaky: PageEngine = {
-      ...sizeEngine,
+    const flaky: PageOcr = {
+      ...sizeOcr,
       processPage: async (image, o) => {
         if (calls++ === 0) throw new Error('CUDA out of memory');
-        return sizeEngine.processPage(image, o);
+        return sizeOcr.processPage(image, o);
       },
     };
-    const out = await processJob({ source: source([await blankPage(10, 10), await blankPage(20, 20)]), options: {} }, { ...deps, engine: flaky });
+    const out = await processJob({ source: source([await blankPage(10, 10), await blankPage(20, 20)]), options: {} }, { ...deps, ocr: flaky });
     expect(out.mokuro.pages.map((p) => p.img_width)).toEqual([20]);
     expect(out.errors[0]).toMatchObject({ page_index: 0, code: 'INTERNAL' });
     expect(out.errors[0].message).not.toContain('CUDA');
@@ -95,8 +95,8 @@ describe('processJob', () => {
     const ctl = new AbortController();
     const events: string[] = [];
     const release: (() => void)[] = [];
-    const held: PageEngine = {
-      ...sizeEngine,
+    const held: PageOcr = {
+      ...sizeOcr,
       // each page stays in the models until the test releases it
       processPage: async (image, o, signal) => {
         const call = release.length + 1;
@@ -105,11 +105,11 @@ describe('processJob', () => {
           if (call === 2) ctl.abort(); // cancelled while two pages are in the models
         });
         events.push(`page ${call} left`);
-        return sizeEngine.processPage(image, o, signal);
+        return sizeOcr.processPage(image, o, signal);
       },
     };
     const pages = [await blankPage(10, 10), await blankPage(10, 10), await blankPage(10, 10)];
-    const run = processJob({ source: source(pages), options: {} }, { ...deps, engine: held }, { signal: ctl.signal });
+    const run = processJob({ source: source(pages), options: {} }, { ...deps, ocr: held }, { signal: ctl.signal });
     const outcome = run.then(
       () => events.push('resolved'),
       (err: { code?: string }) => events.push(`returned ${err.code}`),

@@ -7,7 +7,7 @@ import { pixelBudget, type DecodedPage, type PageLimits } from '../image/decode-
 import type { Logger } from '../logger.ts';
 import type { PageSource } from '../sources/page-source.ts';
 import { checkPageCount } from './check-page-count.ts';
-import { weightsOf, type PageEngine } from './page-engine.ts';
+import { weightsOf, type PageOcr } from './page-ocr.ts';
 import { mokuroPage, mokuroVolume, uniquePaths, type VolumeFields } from './volume.ts';
 
 export interface JobRequest extends VolumeFields {
@@ -23,7 +23,7 @@ export interface JobHooks {
 }
 
 export interface JobDeps {
-  engine: PageEngine;
+  ocr: PageOcr;
   /** `maxJobPixels`: the job's pixel budget (none when absent) */
   limits: Omit<PageLimits, 'budget'> & { maxPages: number; maxJobPixels?: number };
   log: Logger;
@@ -31,7 +31,7 @@ export interface JobDeps {
 }
 
 /**
- * Pages processed at once: the OCR engine merges their line crops into shared recogniser batches
+ * Pages processed at once: the page OCR merges their line crops into shared recogniser batches
  * (crop-batcher.ts), and the page after them decodes meanwhile. Two bound the decoded pages held.
  */
 const PAGES_IN_FLIGHT = 2;
@@ -46,7 +46,7 @@ function addTimings(into: Record<string, number>, from: Record<string, number>) 
  * in the models. Throws (a failed job) only when no page could be processed.
  */
 export async function processJob(req: JobRequest, deps: JobDeps, hooks: JobHooks = {}): Promise<ProcessOutput> {
-  const { engine, limits, log } = deps;
+  const { ocr, limits, log } = deps;
   const { source } = req;
   const total = source.count;
   checkPageCount(total, limits.maxPages, source.field);
@@ -67,9 +67,9 @@ export async function processJob(req: JobRequest, deps: JobDeps, hooks: JobHooks
   const done: { index: number; page: MokuroPage }[] = [];
   const errors: PageError[] = [];
   let lines = 0;
-  /** the last page handed to the engine: pages enter it in request order, whichever decodes first */
+  /** the last page handed to the page OCR: pages enter it in request order, whichever decodes first */
   let turn: Promise<unknown> = Promise.resolve();
-  /** page i decoded, then through the engine; never rejects (a failure comes back as a WorkerError) */
+  /** page i decoded, then through the page OCR; never rejects (a failure comes back as a WorkerError) */
   const attempt = (i: number) => {
     const entered = Promise.all([decode(i), turn]).then(([decoded]) => decoded);
     turn = entered;
@@ -79,10 +79,10 @@ export async function processJob(req: JobRequest, deps: JobDeps, hooks: JobHooks
         ? decoded
         : hooks.signal?.aborted // a page still in flight when the job stops never reaches the models
           ? cancelledError()
-          : await engine.processPage(decoded.image, req.options, hooks.signal).catch((err: unknown) => toWorkerError(err)),
+          : await ocr.processPage(decoded.image, req.options, hooks.signal).catch((err: unknown) => toWorkerError(err)),
     }));
   };
-  const ahead = engine.pagesInFlight ?? PAGES_IN_FLIGHT;
+  const ahead = ocr.pagesInFlight ?? PAGES_IN_FLIGHT;
   const inFlight = Array.from({ length: Math.min(ahead, total) }, (_, k) => attempt(k));
   /** a stopped job returns only once the pages still in flight have left the models (they see the signal) */
   const abort = async (e = cancelledError()) => {
@@ -131,9 +131,9 @@ export async function processJob(req: JobRequest, deps: JobDeps, hooks: JobHooks
       pages: pages.length,
       lines,
       timings_ms: { ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, round(v)])), total: round(performance.now() - t0) },
-      provider: engine.providers,
+      provider: ocr.providers,
       worker_version: deps.workerVersion,
-      models: weightsOf(engine),
+      models: weightsOf(ocr),
     },
   };
 }

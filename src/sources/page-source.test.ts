@@ -4,7 +4,7 @@ import { startLoopbackServer, type LoopbackServer } from '../../test/helpers/loo
 import { silentLogger } from '../logger.ts';
 import { createHttpClient } from '../net/guarded-request.ts';
 import { createUrlPolicy } from '../net/url-policy.ts';
-import type { PageEngine } from '../pipeline/page-engine.ts';
+import type { PageOcr } from '../pipeline/page-ocr.ts';
 import { processJob } from '../pipeline/process-job.ts';
 import { inlinePageSource } from './page-source.ts';
 
@@ -22,19 +22,19 @@ function expectFetch(n: number) {
 }
 
 /**
- * An engine that logs when a page starts and ends, to see the overlap. It holds page 1 until page 4
+ * A page OCR that logs when a page starts and ends, to see the overlap. It holds page 1 until page 4
  * has been requested (5 s at most, so a source that does not fetch ahead fails the order check
  * below instead of hanging).
  */
-const slowEngine: PageEngine = {
+const slowOcr: PageOcr = {
   providers: { detector: 'cpu' },
   standIn: true,
   async processPage(image) {
     const page = image.width;
-    events.push(`engine ${page}`);
+    events.push(`ocr ${page}`);
     const ahead = page === 1 ? asked.get(4) : undefined;
     if (ahead) await Promise.race([ahead, new Promise((r) => setTimeout(r, 5000).unref())]);
-    events.push(`engine ${page} done`);
+    events.push(`ocr ${page} done`);
     return { blocks: [], lines: 0, timings: {} };
   },
 };
@@ -58,10 +58,10 @@ describe('inlinePageSource', () => {
     expectFetch(4);
     const pages = [1, 2, 3, 4, 5].map((n) => ({ url: `${server.origin}/p${n}.png` }));
     const source = inlinePageSource(pages, 'images', { client, fetchAhead: 3, maxPageBytes: limits.maxPageBytes });
-    const out = await processJob({ source, options: {} }, { engine: slowEngine, limits, log: silentLogger(), workerVersion: 't' });
+    const out = await processJob({ source, options: {} }, { ocr: slowOcr, limits, log: silentLogger(), workerVersion: 't' });
     expect(out.mokuro.pages.map((p) => p.img_path)).toEqual(['p1.png', 'p2.png', 'p3.png', 'p4.png', 'p5.png']);
     // pages 2–4 were downloaded before the models finished page 1
-    expect(events.indexOf('fetch 4')).toBeLessThan(events.indexOf('engine 1 done'));
+    expect(events.indexOf('fetch 4')).toBeLessThan(events.indexOf('ocr 1 done'));
     expect(events.filter((e) => e.startsWith('fetch'))).toHaveLength(5);
   });
 
@@ -69,7 +69,7 @@ describe('inlinePageSource', () => {
     const pages = [png.toString('base64'), { url: `${server.origin}/missing.png?sig=secret` }, { url: `${server.origin}/p9.png`, name: 'ch1/nine.png' }];
     const source = inlinePageSource(pages, 'images', { client, fetchAhead: 1, maxPageBytes: limits.maxPageBytes });
     expect(source.nameHint(1)).toBe('missing.png');
-    const out = await processJob({ source, options: {} }, { engine: slowEngine, limits, log: silentLogger(), workerVersion: 't' });
+    const out = await processJob({ source, options: {} }, { ocr: slowOcr, limits, log: silentLogger(), workerVersion: 't' });
     expect(out.mokuro.pages.map((p) => [p.img_path, p.img_width])).toEqual([['0001.png', 7], ['ch1/nine.png', 9]]);
     expect(out.errors).toEqual([
       { page_index: 1, img_path: 'missing.png', code: 'FETCH', message: `images[1].url: HTTP 404 from ${server.origin}/missing.png` },

@@ -11,16 +11,16 @@ import type { LoadedModels } from '../../models/load-models.ts';
 import { loadModels } from '../../models/load-models.ts';
 import { resolveModelsDir } from '../../models/resolve-models-dir.ts';
 import { warmUp } from '../../models/warm-up.ts';
-import type { DecoderInfo } from '../page-engine.ts';
-import { createOcrEngine } from '../ocr-engine.ts';
+import type { DecoderInfo } from '../page-ocr.ts';
+import { createSessionPageOcr } from '../create-session-page-ocr.ts';
 import { servePages } from './page-server.ts';
 import { serveSessions, shapeOf, type SessionShape } from './remote-session.ts';
 import { sessionsOf } from './sessions-of.ts';
 import { threadLogger } from './thread-log.ts';
 import { errorToWire, type WireError } from './wire.ts';
 
-/** createOcrEngine's tuning (decoding limits for the benchmark, the page cache) */
-export type OcrTuning = NonNullable<Parameters<typeof createOcrEngine>[2]>;
+/** createSessionPageOcr's tuning (decoding limits for the benchmark, the page cache) */
+export type OcrTuning = NonNullable<Parameters<typeof createSessionPageOcr>[2]>;
 
 export interface InferenceThreadData {
   entry: string;
@@ -38,7 +38,7 @@ export interface ModelsShape {
   sessions: Record<string, SessionShape>;
   vocabText: string;
   info: Pick<LoadedModels['info'], 'standIn' | 'weights' | 'providers'>;
-  /** which decoder path the engine built on these models runs (health) */
+  /** which decoder path the page OCR built on these models runs (health) */
   decoder?: DecoderInfo;
   files: { id: string; file: string; sha256: string; verified: boolean }[];
 }
@@ -51,7 +51,7 @@ async function start(data: InferenceThreadData): Promise<void> {
   const port = parentPort!;
   const log = threadLogger(data.logLevel);
   let models: LoadedModels;
-  let engine;
+  let ocr;
   try {
     const dir = await resolveModelsDir(data.config.models, log);
     models = await loadModels({ ...data.config.models, dir }, log);
@@ -64,7 +64,7 @@ async function start(data: InferenceThreadData): Promise<void> {
     if (data.wrapModels) models = await ((await import(data.wrapModels)) as { wrapModels(m: LoadedModels): Promise<LoadedModels> }).wrapModels(models);
     try {
       // built here even with page threads: a vocab of the wrong size fails the start, not a job
-      engine = createOcrEngine(models, data.config, { ...data.tuning, pageCacheEntries: 0 });
+      ocr = createSessionPageOcr(models, data.config, { ...data.tuning, pageCacheEntries: 0 });
     } catch (err) {
       throw new WorkerError('MODEL_LOAD', (err as Error).message, { cause: err });
     }
@@ -76,12 +76,12 @@ async function start(data: InferenceThreadData): Promise<void> {
   port.on('message', (msg: { type: string; port?: MessagePort }) => {
     if (msg.type === 'serve') serveSessions(msg.port!, sessions);
   });
-  if (data.pagesHere) servePages(port, engine);
+  if (data.pagesHere) servePages(port, ocr);
   const shape: ModelsShape = {
     sessions: Object.fromEntries(Object.entries(sessions).map(([k, s]) => [k, shapeOf(s)])),
     vocabText: models.vocabText,
     info: { standIn: models.info.standIn, weights: models.info.weights, providers: models.info.providers },
-    decoder: engine.decoder,
+    decoder: ocr.decoder,
     files: models.info.files.map((f) => ({ id: f.id, file: f.file, sha256: f.sha256, verified: f.verified })),
   };
   port.postMessage({ type: 'ready', models: shape } satisfies InferenceMessage);

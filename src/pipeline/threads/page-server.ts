@@ -1,12 +1,12 @@
 /**
- * The thread side of a page engine: pages come in as messages (`page`, `abort`), go through a
- * PageEngine of this thread, and their result or error goes back. An abort message aborts the page's
+ * The thread side of the threaded page OCR: pages come in as messages (`page`, `abort`), go through a
+ * PageOcr of this thread, and their result or error goes back. An abort message aborts the page's
  * own signal, so cancellation reaches the pipeline as it does in one thread.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ProcessOptions } from '../../contract/input.ts';
 import type { RawImage } from '../../image/raw-image.ts';
-import type { PageEngine, PageResult } from '../page-engine.ts';
+import type { PageOcr, PageResult } from '../page-ocr.ts';
 import { errorToWire, type WireError } from './wire.ts';
 import { post } from './post.ts';
 
@@ -16,7 +16,7 @@ export type PageRequest =
 
 export type PageReply = { type: 'page'; id: number; result: PageResult } | { type: 'page'; id: number; error: WireError };
 
-export function servePages(port: MessagePort, engine: PageEngine): void {
+export function servePages(port: MessagePort, ocr: PageOcr): void {
   const running = new Map<number, AbortController>();
   port.on('message', (msg: PageRequest | { type: string }) => {
     if (msg.type === 'abort') return running.get((msg as { id: number }).id)?.abort();
@@ -24,7 +24,7 @@ export function servePages(port: MessagePort, engine: PageEngine): void {
     const { id, image, options } = msg as Extract<PageRequest, { type: 'page' }>;
     const controller = new AbortController();
     running.set(id, controller);
-    engine.processPage(image, options, controller.signal).then(
+    ocr.processPage(image, options, controller.signal).then(
       (result) => post(port, { type: 'page', id, result } satisfies PageReply),
       (err: unknown) => post(port, { type: 'page', id, error: errorToWire(err) } satisfies PageReply),
     ).finally(() => running.delete(id));

@@ -6,7 +6,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { Config } from '../../config.ts';
 import type { LoadedModels } from '../../models/load-models.ts';
-import { createOcrEngine } from '../ocr-engine.ts';
+import { createSessionPageOcr } from '../create-session-page-ocr.ts';
 import type { ModelsShape, OcrTuning } from './inference-thread.ts';
 import { servePages } from './page-server.ts';
 import { modelsOfSessions } from './sessions-of.ts';
@@ -30,4 +30,4 @@ const models = {
   release: async () => undefined,
 } as unknown as LoadedModels;
 // the page cache stays in the main thread, in front of all page threads
-servePages(parentPort!, createOcrEngine(models, data.config, { ...data.tuning, pageCacheEntries: 0 }));
+servePages(parentPort!, createSessionPageOcr(models, data.config, { ...data.tuning, pageCacheEntries: 0 }));

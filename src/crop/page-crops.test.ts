@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { DetectedBlock, Quad } from '../detector/types.ts';
 import type { RawImage } from '../image/raw-image.ts';
 import { refinedTextMask } from '../detector/refined-text-mask.ts';
-import { lineTexts, pageChunks } from './page-chunks.ts';
+import { lineTexts, pageCrops } from './page-crops.ts';
 
 // counts calls to the (costly) refined mask; returns an all-ink mask so cuts fall at window starts
 vi.mock('../detector/refined-text-mask.ts', () => ({
@@ -16,14 +16,14 @@ const block = (vertical: boolean, lines: Quad[]): DetectedBlock => ({
   box: [0, 0, 0, 0], vertical, font_size: 40, language: 'ja', angle: 0, lines,
 });
 
-describe('pageChunks / lineTexts', () => {
+describe('pageCrops / lineTexts', () => {
   it('flattens blocks → lines → chunks in order and maps texts back per line', () => {
     const page: RawImage = { data: new Uint8Array(1300 * 200 * 3).fill(255), width: 1300, height: 200, channels: 3 };
     const blocks = [
       block(true, [rect(100, 10, 163, 100), rect(10, 10, 10, 100)]), // second line degenerate
       block(false, [rect(0, 120, 1199, 183)]), // long: 3 chunks
     ];
-    const { crops, spans } = pageChunks(page, null, blocks);
+    const { crops, spans } = pageCrops(page, null, blocks);
     expect(spans).toEqual([
       { block: 0, line: 0, first: 0, count: 1 },
       { block: 0, line: 1, first: 1, count: 0 },
@@ -38,10 +38,10 @@ describe('pageChunks / lineTexts', () => {
     const raw = new Uint8Array(1300 * 200);
     const refine = vi.mocked(refinedTextMask);
     refine.mockClear();
-    pageChunks(page, raw, [block(true, [rect(100, 10, 163, 100)]), block(false, [rect(0, 120, 500, 183)])]);
+    pageCrops(page, raw, [block(true, [rect(100, 10, 163, 100)]), block(false, [rect(0, 120, 500, 183)])]);
     expect(refine).not.toHaveBeenCalled();
     const long = [block(false, [rect(0, 120, 1199, 183)]), block(false, [rect(0, 10, 1199, 73)])];
-    const { spans } = pageChunks(page, raw, long);
+    const { spans } = pageCrops(page, raw, long);
     expect(refine).toHaveBeenCalledTimes(1);
     expect(refine.mock.calls[0][2]).toEqual([long[0].box, long[1].box]);
     expect(spans.map((s) => s.count)).toEqual([3, 3]);

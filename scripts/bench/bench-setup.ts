@@ -1,6 +1,6 @@
 /**
- * The OCR engine the benchmark times: the real-size stand-ins (real architectures, random weights)
- * behind the production wiring (createOcrEngine, createHandler). Random detector weights find no
+ * The setup the benchmark times: the real-size stand-ins (real architectures, random weights)
+ * behind the production wiring (createSessionPageOcr, createHandler). Random detector weights find no
  * text, so the detector here is a pair: the real-size network runs (its cost is what we time) and
  * the tiny ink-responsive stand-in supplies the blocks and lines that define the crops. The tiny
  * network's time is counted as *our* overhead, not as model time (a conservative overhead ratio).
@@ -13,7 +13,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createHandler, type Handler } from '../../src/handler/create-handler.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { loadModels, type LoadedModels } from '../../src/models/load-models.ts';
-import { createOcrEngine } from '../../src/pipeline/ocr-engine.ts';
+import { createSessionPageOcr } from '../../src/pipeline/create-session-page-ocr.ts';
 import { createDecoder } from '../../src/recognizer/manga-ocr-session.ts';
 import { BEAM_SEARCH_FILE, KV_DIR, MODEL_DIRS, replicaModelsDir } from './bench-models.ts';
 import type { ModelClock } from './model-clock.ts';
@@ -24,7 +24,7 @@ import type { ModelClock } from './model-clock.ts';
  */
 export const TOKENS_PER_LINE = 20;
 
-export interface BenchEngineOptions {
+export interface BenchOptions {
   decoding: 'beam' | 'greedy';
   /**
    * false: production's plain decoder, every step re-runs the prefix (the pinned export has no KV
@@ -68,7 +68,7 @@ export interface BenchModels {
 }
 
 /**
- * Open the real-size sessions once; engines for each setting are then cheap to build. With the
+ * Open the real-size sessions once; a handler for each setting is then cheap to build. With the
  * replicas (bench-models.ts), their KV export is the KV pair, as in the Docker image, and the
  * in-graph search is loaded too (it runs on CPU here); without them, the generated stand-ins and a
  * generated KV pair.
@@ -147,7 +147,7 @@ function pairedDetector(real: ort.InferenceSession, findLines: ReturnType<typeof
   });
 }
 
-export function benchHandler(models: BenchModels, o: BenchEngineOptions): Handler {
+export function benchHandler(models: BenchModels, o: BenchOptions): Handler {
   const { real, lines } = models;
   const { clock } = o;
   const timed: LoadedModels = {
@@ -160,6 +160,6 @@ export function benchHandler(models: BenchModels, o: BenchEngineOptions): Handle
   };
   if (o.loop === 'onnx' && !real.beamSearch) throw new Error('the GPU configuration needs kv/manga_ocr_beam_search.onnx beside the replicas');
   const config = benchConfig(o);
-  const engine = createOcrEngine(timed, config, { decode: { maxNewTokens: o.tokens ?? TOKENS_PER_LINE }, pageCacheEntries: 0 });
-  return createHandler({ engine: Promise.resolve({ engine, models: [] }), config, log: silentLogger() });
+  const ocr = createSessionPageOcr(timed, config, { decode: { maxNewTokens: o.tokens ?? TOKENS_PER_LINE }, pageCacheEntries: 0 });
+  return createHandler({ worker: Promise.resolve({ ocr, models: [] }), config, log: silentLogger() });
 }

@@ -16,7 +16,7 @@ export interface LineSpan {
   count: number;
 }
 
-export interface PageChunks {
+export interface PageCrops {
   crops: RawImage[];
   spans: LineSpan[];
 }
@@ -26,7 +26,7 @@ export interface PageChunks {
  * page's channel order; see recognizer `swapRedBlue` for Mokuro's BGR quirk. OpenCV must be loaded
  * (the detector has loaded it) when a line is long enough to be cut.
  */
-export function pageChunks(page: RawImage, rawMask: Uint8Array | null, blocks: readonly DetectedBlock[]): PageChunks {
+export function pageCrops(page: RawImage, rawMask: Uint8Array | null, blocks: readonly DetectedBlock[]): PageCrops {
   // Mokuro refines the mask of every page, but only split_into_chunks reads it: refining it the first
   // time a line is long enough to be cut gives the same cuts and spares every other page the cost.
   let refined: RawImage | undefined;

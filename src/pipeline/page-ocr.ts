@@ -12,9 +12,9 @@ export interface PageResult {
 
 /**
  * OCR of one page: detection, line crops, recognition, blocks. The pipeline only sees this
- * interface, so tests can run the job logic with a fake engine and the runners never see models.
+ * interface, so tests can run the job logic with a fake one and the runners never see models.
  */
-export interface PageEngine {
+export interface PageOcr {
   processPage(image: RawImage, options: ProcessOptions, signal?: AbortSignal): Promise<PageResult>;
   /** the execution provider per model, for stats */
   providers: Record<string, string>;
@@ -23,7 +23,7 @@ export interface PageEngine {
   decoder?: DecoderInfo;
   /** `real`, `stand-in` or `unverified` (MODELS_VERIFY=off with unpinned files); absent means standIn decides */
   weights?: 'real' | 'stand-in' | 'unverified';
-  /** pages a job should keep in the engine at once to keep it busy (threaded engine); default 2 */
+  /** pages a job should keep in it at once to keep it busy (threads/threaded-page-ocr.ts); default 2 */
   pagesInFlight?: number;
 }
 
@@ -37,7 +37,7 @@ export interface DecoderInfo {
   loop: 'js' | 'onnx';
 }
 
-/** What `stats.models` and `health` say about the weights behind an engine. */
-export function weightsOf(engine: Pick<PageEngine, 'standIn' | 'weights'>): 'real' | 'stand-in' | 'unverified' {
-  return engine.weights ?? (engine.standIn ? 'stand-in' : 'real');
+/** What `stats.models` and `health` say about the weights behind a page OCR. */
+export function weightsOf(ocr: Pick<PageOcr, 'standIn' | 'weights'>): 'real' | 'stand-in' | 'unverified' {
+  return ocr.weights ?? (ocr.standIn ? 'stand-in' : 'real');
 }

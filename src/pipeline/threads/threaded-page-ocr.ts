@@ -1,7 +1,7 @@
 /**
- * The OCR engine off the main thread. One inference thread owns the model sessions; PAGE_THREADS page
+ * Page OCR off the main thread. One inference thread owns the model sessions; PAGE_THREADS page
  * threads run the page pipeline on them (see page-thread.ts), or with PAGE_THREADS=0 the inference
- * thread runs the pipeline itself, as the single-threaded engine did. The main thread only decodes
+ * thread runs the pipeline itself, as the single-threaded page OCR did. The main thread only decodes
  * (sharp works on libuv's threads), hands pages over (their pixels moved, not copied) and keeps the
  * page cache, so the HTTP API, the RunPod job loop and its heartbeat never wait on a model run.
  */
@@ -13,7 +13,7 @@ import type { HealthOutput } from '../../contract/output.ts';
 import type { RawImage } from '../../image/raw-image.ts';
 import type { Logger } from '../../logger.ts';
 import { withPageCache } from '../page-cache.ts';
-import type { PageEngine, PageResult } from '../page-engine.ts';
+import type { PageOcr, PageResult } from '../page-ocr.ts';
 import type { InferenceMessage, InferenceThreadData, ModelsShape, OcrTuning } from './inference-thread.ts';
 import type { PageReply } from './page-server.ts';
 import type { PageThreadData } from './page-thread.ts';
@@ -25,7 +25,7 @@ import { errorFromWire, ownBuffer } from './wire.ts';
 /** pages one thread holds at once: one in its own code while the other waits on the models */
 export const PAGES_PER_THREAD = 2;
 
-export interface ThreadedEngineOptions {
+export interface ThreadedPageOcrOptions {
   /** page threads; 0 = the page pipeline in the inference thread */
   pageThreads: number;
   tuning?: OcrTuning;
@@ -33,9 +33,9 @@ export interface ThreadedEngineOptions {
   wrapModels?: string;
 }
 
-/** load-engine.ts's LoadedEngine, and what only this engine has */
-export interface ThreadedEngine {
-  engine: PageEngine;
+/** start-worker.ts's LoadedWorker, and what only the threads have */
+export interface ThreadedPageOcr {
+  ocr: PageOcr;
   models: HealthOutput['models'];
   close(): Promise<void>;
   /** pages the threads hold or are about to be given, over all jobs (at most PAGES_PER_THREAD each) */
@@ -69,7 +69,7 @@ function waitReady(worker: Worker): Promise<ModelsShape> {
   });
 }
 
-export async function startThreadedEngine(config: Readonly<Config>, log: Logger, opts: ThreadedEngineOptions): Promise<ThreadedEngine> {
+export async function startThreadedPageOcr(config: Readonly<Config>, log: Logger, opts: ThreadedPageOcrOptions): Promise<ThreadedPageOcr> {
   const { pageCacheEntries = config.ocr.pageCacheEntries, ...tuning } = opts.tuning ?? {};
   const pagesHere = opts.pageThreads === 0;
   const inference = spawnThread('./inference-thread.ts', {
@@ -198,7 +198,7 @@ export async function startThreadedEngine(config: Readonly<Config>, log: Logger,
     });
   };
 
-  const threaded: PageEngine = {
+  const threaded: PageOcr = {
     providers: models.info.providers,
     standIn: models.info.standIn,
     weights: models.info.weights,
@@ -206,6 +206,6 @@ export async function startThreadedEngine(config: Readonly<Config>, log: Logger,
     pagesInFlight: lanes.length * PAGES_PER_THREAD,
     processPage,
   };
-  const engine = pageCacheEntries > 0 ? Object.assign(withPageCache(threaded, pageCacheEntries), { pagesInFlight: threaded.pagesInFlight }) : threaded;
-  return { engine, models: models.files, close, held: () => taken };
+  const ocr = pageCacheEntries > 0 ? Object.assign(withPageCache(threaded, pageCacheEntries), { pagesInFlight: threaded.pagesInFlight }) : threaded;
+  return { ocr, models: models.files, close, held: () => taken };
 }

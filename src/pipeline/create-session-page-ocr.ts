@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config.ts';
 import type { MokuroBlock } from '../contract/mokuro.ts';
-import { lineTexts, pageChunks } from '../crop/page-chunks.ts';
+import { lineTexts, pageCrops } from '../crop/page-crops.ts';
 import { createDetector } from '../detector/detect-page.ts';
 import { createDetectorRun } from '../detector/detector-session.ts';
 import { WorkerError, isWorkerError, throwIfCancelled } from '../errors.ts';
@@ -17,7 +17,7 @@ import type { ProcessOptions } from '../contract/input.ts';
 import type { RawImage } from '../image/raw-image.ts';
 import { createCropBatcher, type CropTicket } from './crop-batcher.ts';
 import { withPageCache } from './page-cache.ts';
-import type { PageEngine, PageResult } from './page-engine.ts';
+import type { PageOcr, PageResult } from './page-ocr.ts';
 
 /** A model call that failed is an INFERENCE error of this page, not a crash of the job. */
 async function inference<T>(what: string, run: () => Promise<T>): Promise<T> {
@@ -33,7 +33,7 @@ async function inference<T>(what: string, run: () => Promise<T>): Promise<T> {
  * Mokuro's page OCR on the loaded sessions: detect blocks and lines, crop and chunk every line,
  * recognise all crops of the page in batches, and put the texts back per line.
  */
-export function createOcrEngine(
+export function createSessionPageOcr(
   models: LoadedModels,
   config: Readonly<Config>,
   tuning: {
@@ -42,7 +42,7 @@ export function createOcrEngine(
     /** pages remembered by content (page-cache.ts); default: PAGE_CACHE_ENTRIES from config, 0 = off */
     pageCacheEntries?: number;
   } = {},
-): PageEngine {
+): PageOcr {
   const { decode = {}, pageCacheEntries = config.ocr.pageCacheEntries } = tuning;
   const detector = createDetector(createDetectorRun(models.detector));
   const onGpu = models.info.providers.encoder !== 'cpu';
@@ -76,7 +76,7 @@ export function createOcrEngine(
   recognizer(config.ocr.decoding);
   const batcher = createCropBatcher(recognizer);
 
-  const engine: PageEngine = {
+  const ocr: PageOcr = {
     providers: models.info.providers,
     standIn: models.info.standIn,
     decoder: { path: graphSearch || decoder.kind !== 'plain' ? 'kv' : 'plain', layout: graphSearch ? 'beam-search-op' : decoder.kind, loop: graphSearch ? 'onnx' : 'js' },
@@ -91,7 +91,7 @@ export function createOcrEngine(
       }
     },
   };
-  return pageCacheEntries > 0 ? withPageCache(engine, pageCacheEntries) : engine;
+  return pageCacheEntries > 0 ? withPageCache(ocr, pageCacheEntries) : ocr;
 
   async function ocrPage(image: RawImage, options: ProcessOptions, ticket: CropTicket, signal?: AbortSignal): Promise<PageResult> {
     const det = await inference('text detection', () =>
@@ -99,7 +99,7 @@ export function createOcrEngine(
     );
     throwIfCancelled(signal);
     const t0 = performance.now();
-    const { crops, spans } = pageChunks(image, det.mask, det.blocks);
+    const { crops, spans } = pageCrops(image, det.mask, det.blocks);
     const crop_ms = performance.now() - t0;
     const { texts, stats } = await inference('text recognition', () =>
       ticket.recognise(crops, options.decoding ?? config.ocr.decoding, signal),

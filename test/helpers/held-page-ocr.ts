@@ -1,15 +1,15 @@
 import { WorkerError } from '../../src/errors.ts';
-import type { PageEngine } from '../../src/pipeline/page-engine.ts';
+import type { PageOcr } from '../../src/pipeline/page-ocr.ts';
 
 /**
- * An engine whose page stays in the models until the test releases it, and that stops on its signal
- * as the real one does (ocr-engine.ts throws ABORTED between model runs).
+ * A page OCR whose page stays in the models until the test releases it, and that stops on its signal
+ * as the real one does (create-session-page-ocr.ts throws ABORTED between model runs).
  */
-export function heldEngine() {
+export function heldPageOcr() {
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
   const started: AbortSignal[] = [];
-  const engine: PageEngine = {
+  const ocr: PageOcr = {
     providers: { detector: 'cpu' },
     standIn: true,
     async processPage(image, _options, signal) {
@@ -18,16 +18,16 @@ export function heldEngine() {
       return { blocks: [{ box: [0, 0, image.width, image.height], vertical: true, font_size: 10, lines_coords: [], lines: ['shared'] }], lines: 1, timings: {} };
     },
   };
-  return { engine, started, release };
+  return { ocr, started, release };
 }
 
-/** Resolves the n-th time the wrapped engine is called, so the test knows both jobs hold the page. */
-export function callsSeen(engine: PageEngine, n: number): { engine: PageEngine; reached: Promise<void> } {
+/** Resolves the n-th time the wrapped page OCR is called, so the test knows both jobs hold the page. */
+export function callsSeen(ocr: PageOcr, n: number): { ocr: PageOcr; reached: Promise<void> } {
   let calls = 0;
   let reach!: () => void;
   const reached = new Promise<void>((r) => (reach = r));
   return {
     reached,
-    engine: { ...engine, processPage: (...args) => (++calls === n && reach(), engine.processPage(...args)) },
+    ocr: { ...ocr, processPage: (...args) => (++calls === n && reach(), ocr.processPage(...args)) },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The threaded engine's edges: a models folder that cannot load rejects with MODEL_LOAD as the
+ * The threaded page OCR's edges: a models folder that cannot load rejects with MODEL_LOAD as the
  * in-thread start did; the threads' logs reach the main logger; a job cancelled mid-way stops with
  * ABORTED and leaves the threads serving the next job; PAGE_THREADS' default. Stand-in models.
  */
@@ -15,12 +15,12 @@ import { ProcessOutput } from '../src/contract/output.ts';
 import { createHandler } from '../src/handler/create-handler.ts';
 import { silentLogger } from '../src/logger.ts';
 import { syntheticPage } from './helpers/fixtures.ts';
-import { startThreadedEngine, type ThreadedEngine } from '../src/pipeline/threads/threaded-engine.ts';
+import { startThreadedPageOcr, type ThreadedPageOcr } from '../src/pipeline/threads/threaded-page-ocr.ts';
 
 const page = (n: number) => ({ name: `p${n}.png`, data: readFileSync(syntheticPage(`page-00${(n % 6) + 1}.png`)).toString('base64') });
 const env = { EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greedy', STAND_IN_MODELS: 'never', ORT_INTRA_OP_THREADS: '1' };
-const engines: ThreadedEngine[] = [];
-afterAll(() => Promise.all(engines.map((e) => e.close())));
+const running: ThreadedPageOcr[] = [];
+afterAll(() => Promise.all(running.map((t) => t.close())));
 
 describe('PAGE_THREADS', () => {
   it('defaults to one thread per core but one, at least one; 0 is allowed', () => {
@@ -31,11 +31,11 @@ describe('PAGE_THREADS', () => {
   });
 });
 
-describe('threaded engine', () => {
+describe('threaded page OCR', () => {
   it('rejects with MODEL_LOAD when the models cannot load (the inference thread says why)', async () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'no-models-'));
     const config = loadConfig([], { ...env, MODELS_DIR: empty });
-    const err = await startThreadedEngine(config, silentLogger(), { pageThreads: 1 }).catch((e: unknown) => e);
+    const err = await startThreadedPageOcr(config, silentLogger(), { pageThreads: 1 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'WorkerError', code: 'MODEL_LOAD' });
     expect((err as Error).message).toMatch(/detector|\.onnx/);
   });
@@ -44,11 +44,11 @@ describe('threaded engine', () => {
     const lines: { msg?: string; level: number }[] = [];
     const log = pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(JSON.parse(chunk.toString())), done()) }));
     const config = loadConfig([], { ...env, MODELS_DIR: tinyModelsDir() });
-    const loaded = await startThreadedEngine(config, log, { pageThreads: 2, tuning: { pageCacheEntries: 0 } });
-    engines.push(loaded);
+    const loaded = await startThreadedPageOcr(config, log, { pageThreads: 2, tuning: { pageCacheEntries: 0 } });
+    running.push(loaded);
     expect(lines.some((l) => l.msg === 'models loaded' && l.level === 30)).toBe(true);
 
-    const handler = createHandler({ engine: Promise.resolve(loaded), config, log });
+    const handler = createHandler({ worker: Promise.resolve(loaded), config, log });
     const controller = new AbortController();
     const progress: number[] = [];
     const stopped = await handler(
@@ -64,9 +64,9 @@ describe('threaded engine', () => {
 
   it('holds at most 2 pages per thread over concurrent jobs, and finishes them all', async () => {
     const config = loadConfig([], { ...env, MODELS_DIR: tinyModelsDir() });
-    const loaded = await startThreadedEngine(config, silentLogger(), { pageThreads: 1, tuning: { pageCacheEntries: 0 } });
-    engines.push(loaded);
-    const handler = createHandler({ engine: Promise.resolve(loaded), config, log: silentLogger() });
+    const loaded = await startThreadedPageOcr(config, silentLogger(), { pageThreads: 1, tuning: { pageCacheEntries: 0 } });
+    running.push(loaded);
+    const handler = createHandler({ worker: Promise.resolve(loaded), config, log: silentLogger() });
     const held: number[] = [];
     const job = (id: string) =>
       handler({ id, input: { type: 'process_batch', images: Array.from({ length: 4 }, (_, i) => page(i)) } }, { progress: () => held.push(loaded.held()) });
