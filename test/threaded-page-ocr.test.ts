@@ -3,7 +3,8 @@
  * in-thread start did; the threads' logs reach the main logger; a job cancelled mid-way stops with
  * ABORTED and leaves the threads serving the next job; PAGE_THREADS' default. Stand-in models.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -19,6 +20,7 @@ import { startThreadedPageOcr, type ThreadedPageOcr } from '../src/pipeline/thre
 
 const page = (n: number) => ({ name: `p${n}.png`, data: readFileSync(syntheticPage(`page-00${(n % 6) + 1}.png`)).toString('base64') });
 const env = { EXECUTION_PROVIDERS: 'cpu', OCR_DECODING: 'greedy', STAND_IN_MODELS: 'never', ORT_INTRA_OP_THREADS: '1' };
+const ROOT = path.resolve(import.meta.dirname, '..');
 const running: ThreadedPageOcr[] = [];
 afterAll(() => Promise.all(running.map((t) => t.close())));
 
@@ -75,5 +77,29 @@ describe('threaded page OCR', () => {
     expect(held).toHaveLength(12);
     expect(Math.max(...held)).toBeLessThanOrEqual(2);
     expect(loaded.held()).toBe(0);
+  });
+});
+
+describe('closing the threaded page OCR', () => {
+  it('resolves close() in a process with nothing else to do, after a page (idle threads are unref\'d; it ended with exit code 13)', () => {
+    // a child process with a plain environment: in this one, and in a child given the test runner's
+    // variables, something else keeps the event loop alive whatever the threads do
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import { loadConfig } from '${ROOT}/src/config.ts';
+      import { silentLogger } from '${ROOT}/src/logger.ts';
+      import { createHandler } from '${ROOT}/src/handler/create-handler.ts';
+      import { startThreadedPageOcr } from '${ROOT}/src/pipeline/threads/threaded-page-ocr.ts';
+      const config = loadConfig([], ${JSON.stringify({ ...env, MODELS_DIR: tinyModelsDir() })});
+      const loaded = await startThreadedPageOcr(config, silentLogger(), { pageThreads: 1, tuning: { pageCacheEntries: 0 } });
+      const out = await createHandler({ worker: Promise.resolve(loaded), config, log: silentLogger() })({ id: 'one', input: { type: 'process_page', image: readFileSync(${JSON.stringify(syntheticPage('page-001.png'))}).toString('base64') } });
+      await loaded.close();
+      console.log('closed', Object.keys(out).join(','));
+    `;
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'close-')), 'close.mts');
+    writeFileSync(file, script);
+    const child = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH } });
+    if (child.status !== 0) console.error(child.stderr);
+    expect({ status: child.status, stdout: child.stdout.trim() }).toEqual({ status: 0, stdout: 'closed mokuro,errors,stats' });
   });
 });
