@@ -40,8 +40,15 @@ interface RunRequest {
 /** inputs the pipeline hands over unchanged, as the same tensor object, for many runs in a row */
 export const REPEATED_INPUTS = ['encoder_hidden_states'];
 
-/** a failed run comes back as the error's text: the page thread's pipeline calls it an INFERENCE error */
-type RunReply = { id: number; outputs: Record<string, WireTensor> } | { id: number; failure: string };
+/**
+ * A failed run comes back as the error's text: the page thread's pipeline calls it an INFERENCE error.
+ * `spent`: the buffers of the run's inputs, moved back for the page thread to copy its next inputs
+ * into (see `createRemoteSessions`).
+ */
+type RunReply = { id: number; outputs: Record<string, WireTensor>; spent: ArrayBuffer[] } | { id: number; failure: string };
+
+/** inputs smaller than this are copied into fresh memory; larger ones into a spent buffer */
+const REUSE_ABOVE = 1 << 16;
 
 export function shapeOf(s: SessionShape): SessionShape {
   return {
@@ -69,7 +76,12 @@ export function serveSessions(port: MessagePort, sessions: Record<string, Runnab
       const out = req.fetches ? await session.run(feeds, req.fetches) : await session.run(feeds);
       const transfer: ArrayBuffer[] = [];
       const outputs = Object.fromEntries(Object.entries(out).map(([k, v]) => [k, toWire(v, transfer, false)]));
-      post(port, { id: req.id, outputs } satisfies RunReply, transfer);
+      // the inputs' buffers go back, but not one kept for the next step of the batch
+      const spent = Object.entries(feeds).flatMap(([k, t]) => {
+        const b = (t.data as ArrayBufferView).buffer;
+        return ArrayBuffer.isView(t.data) && b instanceof ArrayBuffer && b.byteLength > REUSE_ABOVE && last.get(k) !== t && !transfer.includes(b) ? [b] : [];
+      });
+      post(port, { id: req.id, outputs, spent } satisfies RunReply, [...transfer, ...spent]);
     } catch (err) {
       post(port, { id: req.id, failure: err instanceof Error ? err.message : String(err) } satisfies RunReply);
     }
@@ -81,19 +93,45 @@ export function createRemoteSessions(port: MessagePort, shapes: Record<string, S
   let next = 0;
   /** the tensor object last sent per repeated input name */
   const sent = new Map<string, ort.Tensor>();
+  /**
+   * Buffers the inference thread has moved back after a run, by size. A page thread's inputs are
+   * copied (it refills some of them, buffer-pool.ts); copying a large one into a buffer that already
+   * went round the trip, instead of fresh memory, spares the page faults of touching new memory,
+   * which on the development machines cost more than the copy and grew with every thread faulting
+   * at once (BENCHMARKS.md, CPU side). Sizes repeat: a page's detector input, a batch's pixels.
+   */
+  const spare = new Map<number, ArrayBuffer[]>();
+  const copyOf = (t: ort.Tensor, transfer: ArrayBuffer[]): WireTensor => {
+    const data = t.data;
+    if (!ArrayBuffer.isView(data) || data.byteLength <= REUSE_ABOVE) return toWire(t, transfer, true);
+    const buffer = spare.get(data.byteLength)?.pop() ?? new ArrayBuffer(data.byteLength);
+    new Uint8Array(buffer).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    transfer.push(buffer);
+    const Ctor = (data as unknown as { constructor: new (b: ArrayBuffer) => ArrayBufferView }).constructor;
+    return { type: t.type, data: new Ctor(buffer) as ort.Tensor.DataType, dims: t.dims };
+  };
+  const keep = (buffers: ArrayBuffer[]) => {
+    for (const b of buffers) {
+      const list = spare.get(b.byteLength) ?? [];
+      // a few per size: one page's inputs in flight while another's come back
+      if (list.length < 4) list.push(b);
+      spare.set(b.byteLength, list);
+    }
+  };
   const wireOf = (name: string, t: ort.Tensor, transfer: ArrayBuffer[]): WireFeed => {
-    if (!REPEATED_INPUTS.includes(name)) return toWire(t, transfer, true);
+    if (!REPEATED_INPUTS.includes(name)) return copyOf(t, transfer);
     if (sent.get(name) === t) return { again: name };
     sent.set(name, t);
-    return toWire(t, transfer, true);
+    return copyOf(t, transfer);
   };
   const pending = new Map<number, { resolve: (v: Record<string, ort.Tensor>) => void; reject: (e: Error) => void }>();
   port.on('message', (reply: RunReply) => {
     const p = pending.get(reply.id);
     if (!p) return;
     pending.delete(reply.id);
-    if ('failure' in reply) p.reject(new Error(reply.failure));
-    else p.resolve(Object.fromEntries(Object.entries(reply.outputs).map(([k, v]) => [k, fromWire(v)])));
+    if ('failure' in reply) return p.reject(new Error(reply.failure));
+    keep(reply.spent);
+    p.resolve(Object.fromEntries(Object.entries(reply.outputs).map(([k, v]) => [k, fromWire(v)])));
   });
   const remote = (name: string, shape: SessionShape): RunnableSession => ({
     ...shape,
