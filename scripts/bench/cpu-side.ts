@@ -67,13 +67,15 @@ async function ceiling(threads: number, say: (s: string) => void): Promise<{ pag
     const handler = createHandler({ worker: Promise.resolve(loaded), config, log });
     const job = batchJob(loadWorkload(PAGES), 'ceiling');
     say(`ceiling, ${threads} page thread(s): recording the models' outputs`);
-    ProcessOutput.parse(await handler(job));
+    const recorded = ProcessOutput.parse(await handler(job));
     const before = await replayCounts();
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    ProcessOutput.parse(await handler(job));
+    const timed = ProcessOutput.parse(await handler(job));
     const wall = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    // replayed outputs are keyed by a sample of the inputs (replay-models.ts): a wrong replay shows here
+    if (JSON.stringify(timed.mokuro.pages) !== JSON.stringify(recorded.mokuro.pages)) throw new Error(`ceiling, ${threads} page thread(s): the replayed pass's document differs from the recording pass's`);
     const cores = round((cpu.user + cpu.system) / 1000 / wall);
     const after = await replayCounts();
     say(`ceiling, ${threads} page thread(s): ${round((PAGES * 1000) / wall)} pages/s, ${cores} cores busy (${after.misses - before.misses} runs not recorded)`);
