@@ -9,6 +9,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type ort from 'onnxruntime-node';
 import { fromWire, toWire, type WireTensor } from './wire.ts';
 import { post } from './post.ts';
+import { createSpareBuffers } from './spare-buffers.ts';
 
 /** What a page thread needs to know of a session without holding it. */
 export interface SessionShape {
@@ -47,8 +48,10 @@ export const REPEATED_INPUTS = ['encoder_hidden_states'];
  */
 type RunReply = { id: number; outputs: Record<string, WireTensor>; spent: ArrayBuffer[] } | { id: number; failure: string };
 
-/** inputs smaller than this are copied into fresh memory; larger ones into a spent buffer */
+/** inputs smaller than this are copied into fresh memory; larger ones into a spent buffer (spare-buffers.ts) */
 const REUSE_ABOVE = 1 << 16;
+/** spent buffers a page thread keeps: a few pages' detector inputs (12 MB each) and batches' pixels */
+const SPARE_BYTES = 64 * 2 ** 20;
 
 export function shapeOf(s: SessionShape): SessionShape {
   return {
@@ -93,30 +96,15 @@ export function createRemoteSessions(port: MessagePort, shapes: Record<string, S
   let next = 0;
   /** the tensor object last sent per repeated input name */
   const sent = new Map<string, ort.Tensor>();
-  /**
-   * Buffers the inference thread has moved back after a run, by size. A page thread's inputs are
-   * copied (it refills some of them, buffer-pool.ts); copying a large one into a buffer that already
-   * went round the trip, instead of fresh memory, spares the page faults of touching new memory,
-   * which on the development machines cost more than the copy and grew with every thread faulting
-   * at once (BENCHMARKS.md, CPU side). Sizes repeat: a page's detector input, a batch's pixels.
-   */
-  const spare = new Map<number, ArrayBuffer[]>();
+  const spare = createSpareBuffers(SPARE_BYTES);
   const copyOf = (t: ort.Tensor, transfer: ArrayBuffer[]): WireTensor => {
     const data = t.data;
     if (!ArrayBuffer.isView(data) || data.byteLength <= REUSE_ABOVE) return toWire(t, transfer, true);
-    const buffer = spare.get(data.byteLength)?.pop() ?? new ArrayBuffer(data.byteLength);
+    const buffer = spare.take(data.byteLength);
     new Uint8Array(buffer).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     transfer.push(buffer);
     const Ctor = (data as unknown as { constructor: new (b: ArrayBuffer) => ArrayBufferView }).constructor;
     return { type: t.type, data: new Ctor(buffer) as ort.Tensor.DataType, dims: t.dims };
-  };
-  const keep = (buffers: ArrayBuffer[]) => {
-    for (const b of buffers) {
-      const list = spare.get(b.byteLength) ?? [];
-      // a few per size: one page's inputs in flight while another's come back
-      if (list.length < 4) list.push(b);
-      spare.set(b.byteLength, list);
-    }
   };
   const wireOf = (name: string, t: ort.Tensor, transfer: ArrayBuffer[]): WireFeed => {
     if (!REPEATED_INPUTS.includes(name)) return copyOf(t, transfer);
@@ -130,7 +118,7 @@ export function createRemoteSessions(port: MessagePort, shapes: Record<string, S
     if (!p) return;
     pending.delete(reply.id);
     if ('failure' in reply) return p.reject(new Error(reply.failure));
-    keep(reply.spent);
+    spare.keep(reply.spent);
     p.resolve(Object.fromEntries(Object.entries(reply.outputs).map(([k, v]) => [k, fromWire(v)])));
   });
   const remote = (name: string, shape: SessionShape): RunnableSession => ({
