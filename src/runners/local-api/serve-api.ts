@@ -14,6 +14,7 @@ import { buildApi } from './build-api.ts';
 async function alsoOnIpv6Loopback(app: FastifyInstance, bound: AddressInfo[], port: number, log: Logger) {
   if (bound.some((a) => a.family === 'IPv6')) return undefined;
   const server = http.createServer((req, res) => app.server.emit('request', req, res));
+  server.on('checkContinue', (req, res) => app.server.emit('checkContinue', req, res));
   return new Promise<http.Server | undefined>((resolve) => {
     server.once('error', (err) => {
       log.debug({ reason: err.message }, 'no IPv6 loopback here; serving on IPv4 only');
