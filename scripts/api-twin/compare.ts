@@ -60,7 +60,9 @@ function request(url: string, method: string, body: string | undefined, contentT
   return new Promise<{ code: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
     const big = body !== undefined && body.length > 2 ** 20;
     const headers = body === undefined ? {} : { 'content-type': contentType, 'content-length': Buffer.byteLength(body), ...(big ? { expect: '100-continue' } : {}) };
+    let answered = false;
     const req = http.request(url, { method, headers, timeout: 30_000 }, (res) => {
+      answered = true;
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
@@ -69,6 +71,10 @@ function request(url: string, method: string, body: string | undefined, contentT
     req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer in 30 s`)));
     req.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') reject(err);
+    });
+    // a broken pipe is waited out for the answer the server sent first; no answer at all fails the step
+    req.on('close', () => {
+      if (!answered) reject(new Error(`${method} ${url}: the connection closed without an answer`));
     });
     if (big) req.on('continue', () => req.end(body));
     else req.end(body);
