@@ -8,14 +8,12 @@ import { fileURLToPath } from 'node:url';
 export const NODE_FLAGS = process.execArgv.filter((a, i, all) => a !== '--import' && all[i - 1] !== '--import');
 
 /**
- * Run a bench child script in a fresh node process (with NODE_FLAGS); resolves with its last stdout
- * JSON line and wall ms.
+ * Runs `command` and resolves with the last line it printed on stdout, parsed as JSON; rejects naming
+ * `what` with the end of its stderr when it exits non-zero or that line is not JSON.
  */
-export function runChild<T>(script: string, args: string[] = [], nodeArgs: string[] = []): Promise<T & { process_wall_ms: number }> {
-  const file = fileURLToPath(new URL(script, import.meta.url));
-  const t0 = performance.now();
+export function lastJsonLine<T>(command: string, args: string[], what: string, cwd?: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...NODE_FLAGS, ...nodeArgs, '--import', 'tsx', file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
@@ -23,8 +21,19 @@ export function runChild<T>(script: string, args: string[] = [], nodeArgs: strin
     child.on('error', reject);
     child.on('close', (code) => {
       const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{')) return reject(new Error(`${script} exited ${code}: ${err.slice(-500)}`));
-      resolve({ ...(JSON.parse(line) as T), process_wall_ms: Math.round(performance.now() - t0) });
+      if (code !== 0 || !line.startsWith('{')) return reject(new Error(`${what} exited ${code}: ${err.slice(-800)}`));
+      resolve(JSON.parse(line) as T);
     });
   });
+}
+
+/**
+ * Run a bench child script in a fresh node process (with NODE_FLAGS); resolves with its last stdout
+ * JSON line and wall ms.
+ */
+export async function runChild<T>(script: string, args: string[] = [], nodeArgs: string[] = []): Promise<T & { process_wall_ms: number }> {
+  const file = fileURLToPath(new URL(script, import.meta.url));
+  const t0 = performance.now();
+  const result = await lastJsonLine<T>(process.execPath, [...NODE_FLAGS, ...nodeArgs, '--import', 'tsx', file, ...args], script);
+  return { ...result, process_wall_ms: Math.round(performance.now() - t0) };
 }

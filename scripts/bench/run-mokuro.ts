@@ -4,7 +4,6 @@
  * and the worker's job path in its CPU production configuration without the benchmark's token cap
  * (both decode to EOS or Mokuro's 300). Both pay for the same real-size detector run per page.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +11,7 @@ import { MAX_LENGTH } from '../../src/recognizer/decoding.ts';
 import type { BenchModels, LineOutputs } from './bench-setup.ts';
 import { MODEL_DIRS, REPLICA_DIR } from './bench-models.ts';
 import { createModelClock } from './model-clock.ts';
+import { lastJsonLine } from './run-child.ts';
 import { runPipeline } from './run-pipeline.ts';
 import { PAGES_DIR, type WorkloadPage } from './workload.ts';
 
@@ -49,18 +49,6 @@ export async function compareWithMokuro(models: BenchModels, pages: readonly Wor
   };
 }
 
-function python(args: string[]): Promise<{ pages_per_s: number; wall_s: number; lines: number; page_s: number[]; torch: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(PYTHON, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{')) return reject(new Error(`time_mokuro.py exited ${code}: ${err.slice(-800)}`));
-      resolvePromise(JSON.parse(line));
-    });
-  });
-}
+/** Mokuro's side: oracle/time_mokuro.py in the oracle's Python environment */
+const python = (args: string[]) =>
+  lastJsonLine<{ pages_per_s: number; wall_s: number; lines: number; page_s: number[]; torch: string }>(PYTHON, args, 'time_mokuro.py', ROOT);
