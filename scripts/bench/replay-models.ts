@@ -1,8 +1,8 @@
 /**
  * Models that answer instantly from recorded outputs, so a run times only our own work (the CPU
  * ceiling, issue 19). Loaded by the inference thread (InferenceThreadData.wrapModels): each session
- * is wrapped; a run whose inputs (session, names, types, shapes, bytes) hash to a recorded one gets a
- * copy of the recorded outputs, any other run goes to the real session once and is recorded. The
+ * is wrapped; a run whose inputs (session, names, types, shapes, bytes) hash to a recorded one gets the
+ * recorded outputs (shared, see `recording`), any other run goes to the real session once and is recorded. The
  * hit/miss counts are answered on the `replay-models` BroadcastChannel.
  */
 import { createHash } from 'node:crypto';
@@ -68,9 +68,8 @@ function inputKey(session: string, feeds: Record<string, ort.Tensor>, fetches?: 
 }
 
 /**
- * What a replay hands back is a copy (the reply moves its buffers to the page thread). Of the plain
- * decoder's `logits [rows, T, vocab]` only the last position is kept, which is all the page thread
- * reads (tensor-rows.ts lastPositionLogits takes `[rows, 1, vocab]` as it is): copying every position
+ * Of the plain decoder's `logits [rows, T, vocab]` only the last position is recorded, which is all
+ * the page thread reads (tensor-rows.ts lastPositionLogits takes `[rows, 1, vocab]` as it is): copying every position
  * at every step cost the replay more than the page threads' own work, and the full tensor is the
  * model's allocation, model time the ceiling leaves out.
  */
@@ -82,8 +81,35 @@ function lastPosition(t: ort.Tensor): ort.Tensor {
   for (let r = 0; r < rows; r++) last.set(data.subarray((r * T + T - 1) * V, (r * T + T) * V), r * V);
   return new ort.Tensor('float32', last, [rows, 1, V]);
 }
-const copy = (out: Record<string, ort.Tensor>) =>
-  Object.fromEntries(Object.entries(out).map(([k, t]) => [k, new ort.Tensor(t.type, (t.data as Float32Array).slice() as never, t.dims)]));
+/**
+ * Outputs as recorded: in SharedArrayBuffers, which a reply shares with the page thread instead of
+ * moving (wire.ts), so replaying them copies nothing. Copying a page's detector outputs (24 MB) and
+ * encoder states at every replay made the replay the busiest thread after the page threads, on the
+ * cores the ceiling measures. The decoder's logits stay unshared, copied per reply: the page thread
+ * hands them to onnxruntime (log-sum-exp.ts), and onnxruntime-node refuses shared memory ("Invalid
+ * argument"). Nothing in the pipeline writes into a model's outputs; if it did, a shared recording
+ * would change, and the timed document would differ from the recorded one (cpu-side.ts).
+ */
+function recording(out: Record<string, ort.Tensor>): Record<string, ort.Tensor> {
+  return Object.fromEntries(
+    Object.entries(out).map(([k, t]) => {
+      const d = t.data as Float32Array;
+      if (k === 'logits' || !ArrayBuffer.isView(d)) return [k, new ort.Tensor(t.type, d.slice() as never, t.dims)];
+      const shared = new SharedArrayBuffer(d.byteLength);
+      new Uint8Array(shared).set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+      return [k, new ort.Tensor(t.type, new (d.constructor as Float32ArrayConstructor)(shared) as never, t.dims)];
+    }),
+  );
+}
+
+/** A replay: the shared outputs as they are, a copy of the others (the reply moves their buffers). */
+const replay = (out: Record<string, ort.Tensor>) =>
+  Object.fromEntries(
+    Object.entries(out).map(([k, t]) => {
+      const d = t.data as Float32Array;
+      return [k, d.buffer instanceof SharedArrayBuffer ? t : new ort.Tensor(t.type, d.slice() as never, t.dims)];
+    }),
+  );
 
 export async function wrapModels(models: LoadedModels): Promise<LoadedModels> {
   const counts: ReplayCounts = { hits: 0, misses: 0 };
@@ -109,9 +135,9 @@ export async function wrapModels(models: LoadedModels): Promise<LoadedModels> {
           counts.misses++;
           out = fetches ? await session.run(feeds, fetches) : await session.run(feeds);
           if (name === 'decoder' && out.logits) out = { ...out, logits: lastPosition(out.logits) };
-          recorded.set(key, copy(out));
+          recorded.set(key, recording(out));
         }
-        return copy(out);
+        return replay(recorded.get(key)!);
       },
     };
   }

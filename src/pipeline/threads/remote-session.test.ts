@@ -52,3 +52,24 @@ describe('remote sessions', () => {
     expect(seen.map((s) => s.states.byteLength)).toEqual([4 * big, 4 * big, 4 * big, 4 * big]);
   });
 });
+
+describe('outputs in shared memory', () => {
+  it('reach the page side as the same memory, not moved or copied', async () => {
+    const channel = new MessageChannel();
+    ports.push(channel);
+    const shared = new Float32Array(new SharedArrayBuffer(16)).fill(1);
+    serveSessions(channel.port1, {
+      s: { ...shape, run: async () => ({ sum: new ort.Tensor('float32', shared, [4]), plain: new ort.Tensor('float32', Float32Array.of(7), [1]) }) },
+    });
+    const remote = createRemoteSessions(channel.port2, { s: shape }).s;
+    const x = new ort.Tensor('float32', Float32Array.of(0), [1]);
+    const out = await remote.run({ x, encoder_hidden_states: x });
+    const got = out.sum.data as Float32Array;
+    expect(got.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // a write on either side shows on the other: one memory
+    shared[0] = 5;
+    expect(got[0]).toBe(5);
+    // an unshared output still arrives, its buffer moved
+    expect(Array.from(out.plain.data as Float32Array)).toEqual([7]);
+  });
+});

@@ -35,6 +35,8 @@ export function toWire(t: ort.Tensor, transfer: ArrayBuffer[], copy: boolean): W
   const data = t.data;
   if (!ArrayBuffer.isView(data)) return { type: t.type, data, dims: t.dims };
   const view = data as Exclude<ort.Tensor.DataType, string[]>;
+  // shared memory crosses as it is: both threads see the same bytes (the benchmark's replayed outputs)
+  if (view.buffer instanceof SharedArrayBuffer) return { type: t.type, data, dims: t.dims };
   const moved = copy ? view.slice() : view;
   return { type: t.type, data: ownBuffer(moved, transfer), dims: t.dims };
 }
