@@ -14,7 +14,8 @@ export async function mergeCpuSide(cpu: CpuSideResult): Promise<void> {
   const last = existsSync(LAST) ? (JSON.parse(readFileSync(LAST, 'utf8')) as BenchResult) : undefined;
   const cpuChecks = cpuSideChecks(cpu);
   const names = new Set(cpuChecks.rows.map((c) => c.name.split(' (')[0]));
-  const kept = (last?.checks.rows ?? []).filter((c) => !names.has(c.name.split(' (')[0]));
+  // by name, and any CPU-ceiling row of an earlier form
+  const kept = (last?.checks.rows ?? []).filter((c) => !names.has(c.name.split(' (')[0]) && !c.name.startsWith('CPU ceiling'));
   const result = {
     ...(last ?? { conditions: {} }),
     conditions: { ...(last?.conditions ?? {}), cpu_side_date: new Date().toISOString(), cpu_side_load_avg_1m_end: Math.round(loadavg()[0] * 100) / 100 },

@@ -89,7 +89,11 @@ export function formatReport(r: BenchResult): string {
       g.rows.map((x) => [x.gpu, x.gpu_ms, x.pcie_ms_production, x.pcie_ms_gpu_config, x.cpu_ms, x.pages_per_s_production, x.pages_per_s_gpu_config])));
   }
   if (r.rss) out.push('\n' + table(['memory (many-page job)', 'value'], Object.entries(r.rss)));
-  if (r.cpu_side) out.push('\n' + table(['CPU side (threads, replayed models)', 'value'], Object.entries(r.cpu_side)));
+  if (r.cpu_side) {
+    // the configurations' figures one row each, as `configuration.figure`
+    const rows = Object.entries(r.cpu_side).flatMap(([k, v]) => (typeof v === 'object' ? Object.entries(v).map(([f, x]) => [`${k}.${f}`, x as number]) : [[k, v]]));
+    out.push('\n' + table(['CPU side (threads, replayed models)', 'value'], rows));
+  }
   if (r.cold_start) out.push('\n' + table(['cold start', 'ms'], Object.entries(r.cold_start)));
   const figures = Object.entries(r.checks).filter(([k]) => k !== 'rows') as [string, unknown][];
   out.push('\n' + table(['figure (checks in last.json)', 'value'], figures.map(([k, v]) => [k, String(v)])));

@@ -16,7 +16,6 @@
  * than 99 % of lines are text-identical, or a token difference is not a near-tie. The figures also go
  * to artifacts/parity.json.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,7 +29,7 @@ import { createLogger } from '../../src/logger.ts';
 import { loadModels } from '../../src/models/load-models.ts';
 import { startWorker } from '../../src/pipeline/start-worker.ts';
 import { createTokenizer } from '../../src/recognizer/tokenizer.ts';
-import { generateStandInModels } from '../generate-stand-in-models.ts';
+import { ensureReplicas, oraclePython, runTool } from '../oracle-replicas.ts';
 import { NEAR_TIE, beamVsGenerate, type CropVerdict, type OracleCrop } from './beam-vs-generate.ts';
 import { comparePage, type PageComparison } from './compare-pages.ts';
 
@@ -43,22 +42,6 @@ interface OracleOutput {
   crops: OracleCrop[];
 }
 
-function run(cmd: string, args: string[], what: string): string {
-  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`${what} failed (${cmd} exited ${r.status ?? r.signal})`);
-  return r.stdout;
-}
-
-/** the oracle's python, its environment made or reused */
-const oraclePython = () => path.resolve(ROOT, run(path.join(ROOT, 'oracle/setup.sh'), [], 'oracle/setup.sh').trim().split('\n').at(-1)!);
-
-function ensureReplicas(python: string, size: string): string {
-  const standIn = path.join(CACHE, 'replicas', 'stand-in');
-  generateStandInModels({ outDir: standIn, size: 'tiny' });
-  run(python, ['oracle/make_replicas.py', '--size', size, '--stand-in', standIn], 'oracle/make_replicas.py');
-  return path.join(CACHE, 'replicas', size);
-}
-
 function runOracle(python: string, models: string, pages: string[], reuse: boolean): { oracle: OracleOutput; tensors: Float32Array } {
   const out = path.join(CACHE, 'parity');
   mkdirSync(out, { recursive: true });
@@ -66,7 +49,7 @@ function runOracle(python: string, models: string, pages: string[], reuse: boole
   const tag = createHash('sha256').update([models, ...pages].join('\n')).digest('hex').slice(0, 12);
   const [json, f32] = [path.join(out, `mokuro-${tag}.json`), path.join(out, `crops-${tag}.f32`)];
   if (!reuse || !existsSync(json)) {
-    run(python, ['oracle/mokuro_pages.py', '--models', models, '--out', json, '--tensors', f32, '--mirrored', ...pages], 'oracle/mokuro_pages.py');
+    runTool(python, ['oracle/mokuro_pages.py', '--models', models, '--out', json, '--tensors', f32, '--mirrored', ...pages], 'oracle/mokuro_pages.py');
   }
   const bytes = readFileSync(f32);
   return {
