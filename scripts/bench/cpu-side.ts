@@ -27,8 +27,10 @@ import { BEAM_SEARCH_FILE } from './bench-models.ts';
 import { replayCounts } from './replay-models.ts';
 import { batchJob, loadWorkload } from './workload.ts';
 
-/** One configuration's ceiling with one page thread and with one per core. */
+/** One configuration's ceiling with one page thread and with one per core (and with none, for comparison). */
 export interface CeilingPair {
+  /** PAGE_THREADS=0: the page pipeline and the models on one thread, as before the page threads */
+  pages_per_s_no_page_threads: number;
   pages_per_s_1_thread: number;
   pages_per_s_all_threads: number;
   /** model runs after the recording pass that were not recorded (ran the models; their passes are not timed) */
@@ -133,9 +135,11 @@ async function ceiling(config: Readonly<Config>, threads: number, what: string, 
 }
 
 async function ceilingPair(config: Readonly<Config>, what: string, all: number, say: (s: string) => void): Promise<CeilingPair> {
+  const none = await ceiling(config, 0, what, say);
   const one = await ceiling(config, 1, what, say);
   const many = await ceiling(config, all, what, say);
   return {
+    pages_per_s_no_page_threads: none.pages_per_s,
     pages_per_s_1_thread: one.pages_per_s,
     pages_per_s_all_threads: many.pages_per_s,
     replay_misses_1_thread: one.misses,

@@ -111,6 +111,11 @@ const replay = (out: Record<string, ort.Tensor>) =>
     }),
   );
 
+const unshared = (t: ort.Tensor) => {
+  const d = t.data as Float32Array;
+  return d.buffer instanceof SharedArrayBuffer ? new ort.Tensor(t.type, d.slice() as never, t.dims) : t;
+};
+
 export async function wrapModels(models: LoadedModels): Promise<LoadedModels> {
   const counts: ReplayCounts = { hits: 0, misses: 0 };
   const recorded = new Map<string, Record<string, ort.Tensor>>();
@@ -133,7 +138,9 @@ export async function wrapModels(models: LoadedModels): Promise<LoadedModels> {
         if (out) counts.hits++;
         else {
           counts.misses++;
-          out = fetches ? await session.run(feeds, fetches) : await session.run(feeds);
+          // onnxruntime takes no shared memory: a replayed output fed back (PAGE_THREADS=0) is copied
+          const own = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, unshared(t)]));
+          out = fetches ? await session.run(own, fetches) : await session.run(own);
           if (name === 'decoder' && out.logits) out = { ...out, logits: lastPosition(out.logits) };
           recorded.set(key, recording(out));
         }
