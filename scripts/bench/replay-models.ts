@@ -1,9 +1,9 @@
 /**
  * Models that answer instantly from recorded outputs, so a run times only our own work (the CPU
  * ceiling, issue 19). Loaded by the inference thread (InferenceThreadData.wrapModels): each session
- * is wrapped; a run whose inputs (session, names, types, shapes, bytes) hash to a recorded one gets the
- * recorded outputs (shared, see `recording`), any other run goes to the real session once and is recorded. The
- * hit/miss counts are answered on the `replay-models` BroadcastChannel.
+ * is wrapped; a run whose inputs (session, names, types, shapes, bytes) hash to a recorded one gets
+ * the recorded outputs (shared, see `recording`), any other run goes to the real session once and is
+ * recorded. The hit/miss counts are answered on the `replay-models` BroadcastChannel.
  */
 import { createHash } from 'node:crypto';
 import { BroadcastChannel } from 'node:worker_threads';
@@ -69,9 +69,9 @@ function inputKey(session: string, feeds: Record<string, ort.Tensor>, fetches?: 
 
 /**
  * Of the plain decoder's `logits [rows, T, vocab]` only the last position is recorded, which is all
- * the page thread reads (tensor-rows.ts lastPositionLogits takes `[rows, 1, vocab]` as it is): copying every position
- * at every step cost the replay more than the page threads' own work, and the full tensor is the
- * model's allocation, model time the ceiling leaves out.
+ * the page thread reads (tensor-rows.ts lastPositionLogits takes `[rows, 1, vocab]` as it is):
+ * copying every position at every step cost the replay more than the page threads' own work, and the
+ * full tensor is the model's allocation, model time the ceiling leaves out.
  */
 function lastPosition(t: ort.Tensor): ort.Tensor {
   const [rows, T, V] = t.dims;
@@ -111,6 +111,7 @@ const replay = (out: Record<string, ort.Tensor>) =>
     }),
   );
 
+/** a tensor onnxruntime will take: shared memory copied into its own */
 const unshared = (t: ort.Tensor) => {
   const d = t.data as Float32Array;
   return d.buffer instanceof SharedArrayBuffer ? new ort.Tensor(t.type, d.slice() as never, t.dims) : t;
