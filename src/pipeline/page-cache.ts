@@ -74,6 +74,7 @@ export function withPageCache(ocr: PageOcr, maxEntries: number): PageOcr & { cac
     standIn: ocr.standIn,
     decoder: ocr.decoder,
     weights: ocr.weights,
+    pagesInFlight: ocr.pagesInFlight,
     cacheSize: () => cache.size,
     async processPage(image, options, signal) {
       if (signal?.aborted) throw cancelled();

@@ -21,7 +21,6 @@ import { post } from './post.ts';
 import { spawnThread } from './spawn-thread.ts';
 import { errorFromWire, ownBuffer } from './wire.ts';
 
-
 /** pages one thread holds at once: one in its own code while the other waits on the models */
 export const PAGES_PER_THREAD = 2;
 /**
@@ -219,6 +218,6 @@ export async function startThreadedPageOcr(config: Readonly<Config>, log: Logger
     pagesInFlight: PAGES_AHEAD_PER_SLOT * slots,
     processPage,
   };
-  const ocr = pageCacheEntries > 0 ? Object.assign(withPageCache(threaded, pageCacheEntries), { pagesInFlight: threaded.pagesInFlight }) : threaded;
+  const ocr = pageCacheEntries > 0 ? withPageCache(threaded, pageCacheEntries) : threaded;
   return { ocr, models: models.files, close, held: () => taken };
 }
